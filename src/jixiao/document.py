@@ -1,0 +1,157 @@
+"""The neutral document model: every reader produces it, every recognizer consumes it.
+
+A Document is a sequence of blocks, Paragraph or Table, in reading order. Every block and
+every cell carries a Loc, so that anything extracted later can point at the exact place in
+the source (file, page, lines, table, row, column).
+
+Tables are stored as rows of *physical* cells, the way a word processor holds them: a cell
+merged horizontally (gridSpan, a merged range) appears once with ``colspan > 1``; the places a
+vertical merge covers appear as empty cells with ``covered=True``, the way Word's own text
+export prints them. ``col`` is the grid column where the cell starts when the format knows
+its grid (DOCX, XLSX, HTML, PDF); text exports only know the order of cells, so there
+``col`` is the cell's index in its row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+
+_WS = re.compile(r"\s+")
+
+
+def fold_ws(text: str) -> str:
+    """Trim and fold inner runs of white space (line breaks included) to one space."""
+    return _WS.sub(" ", text).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Loc:
+    """Where something stands in its source. Lines are 1-based and inclusive."""
+
+    file: str
+    page: int | None = None
+    line: int | None = None
+    line_end: int | None = None
+    table: int | None = None
+    row: int | None = None
+    col: int | None = None
+
+    def at(self, **changes: int | None) -> Loc:
+        return replace(self, **changes)
+
+    def short(self) -> str:
+        """Human form: ``name.txt:12-14 表3 行2 列5``."""
+        parts = [self.file]
+        if self.page is not None:
+            parts.append(f"第{self.page}页")
+        if self.line is not None:
+            span = f"{self.line}" if self.line_end in (None, self.line) else f"{self.line}-{self.line_end}"
+            parts[0] = f"{self.file}:{span}"
+        if self.table is not None:
+            parts.append(f"表{self.table + 1}")
+        if self.row is not None:
+            parts.append(f"行{self.row + 1}")
+        if self.col is not None:
+            parts.append(f"列{self.col + 1}")
+        return " ".join(parts)
+
+    def to_dict(self) -> dict[str, int | str]:
+        return {k: getattr(self, k) for k in self.__slots__ if getattr(self, k) is not None}
+
+
+@dataclass(slots=True)
+class Cell:
+    text: str
+    row: int
+    col: int
+    loc: Loc
+    rowspan: int = 1
+    colspan: int = 1
+    covered: bool = False  # the continuation of a vertical merge: printed empty
+    uncertain: bool = False  # the reader had to guess (OCR repair)
+
+    @property
+    def value(self) -> str:
+        """The cell's text in the interchange convention: trimmed, white space folded."""
+        return fold_ws(self.text)
+
+
+@dataclass(slots=True)
+class Paragraph:
+    text: str
+    loc: Loc
+    uncertain: bool = False
+
+    @property
+    def value(self) -> str:
+        return fold_ws(self.text)
+
+
+@dataclass(slots=True)
+class Table:
+    rows: list[list[Cell]]
+    loc: Loc
+    index: int = 0
+    uncertain: bool = False
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.rows)
+
+    @property
+    def n_cols(self) -> int:
+        return max((c.col + c.colspan for r in self.rows for c in r), default=0)
+
+    def cells(self) -> Iterator[Cell]:
+        for r in self.rows:
+            yield from r
+
+    def texts(self) -> list[list[str]]:
+        """Rows of folded cell texts (physical cells)."""
+        return [[c.value for c in r] for r in self.rows]
+
+    def grid(self) -> list[list[Cell | None]]:
+        """The table on its grid: each position holds the cell that covers it.
+
+        A horizontally merged cell fills every column it spans, so that columns line up
+        across rows whatever their number of physical cells.
+        """
+        width = self.n_cols
+        out: list[list[Cell | None]] = []
+        for r in self.rows:
+            line: list[Cell | None] = [None] * width
+            for c in r:
+                for k in range(c.col, min(c.col + c.colspan, width)):
+                    line[k] = c
+            out.append(line)
+        return out
+
+
+Block = Paragraph | Table
+
+
+@dataclass(slots=True)
+class Document:
+    source: str  # file name, no folders
+    format: str  # text_cells | markdown | tsv_html | docx | xlsx | pdf | html | text
+    blocks: list[Block] = field(default_factory=list)
+    path: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def tables(self) -> list[Table]:
+        return [b for b in self.blocks if isinstance(b, Table)]
+
+    def paragraphs(self) -> list[Paragraph]:
+        return [b for b in self.blocks if isinstance(b, Paragraph)]
+
+    def text(self) -> str:
+        """All text in reading order, tables flattened row by row (for searching)."""
+        out: list[str] = []
+        for b in self.blocks:
+            if isinstance(b, Paragraph):
+                out.append(b.text)
+            else:
+                out.extend(" ".join(c.value for c in r) for r in b.rows)
+        return "\n".join(out)

@@ -1,0 +1,66 @@
+"""Recognizers: from a Document to a Report, exactly as the document prints it."""
+
+from __future__ import annotations
+
+from jixiao.document import Document, Table
+from jixiao.extract.context import Context, entity_of, year_of
+from jixiao.extract.tables import recognize
+from jixiao.model import Evaluation, Report
+
+GRID_FORMATS = {"docx", "xlsx", "html", "pdf"}
+_DEFAULT_TITLE = {
+    "project_self": "项目支出绩效自评表",
+    "department_self": "部门整体支出绩效评价评分表",
+    "project_review": "项目支出绩效评分表",
+    "expert_panel": "专家评分表",
+}
+
+__all__ = ["extract"]
+
+
+def extract(doc: Document) -> Report:
+    ctx = Context(doc)
+    grid_known = doc.format in GRID_FORMATS
+    found: list[tuple[int, Evaluation]] = []
+    for index, block in enumerate(doc.blocks):
+        if not isinstance(block, Table):
+            continue
+        result = recognize(block, grid_known)
+        if result is None:
+            continue
+        ev = result.evaluation
+        _complete(ev, index, ctx, found)
+        found.append((index, ev))
+    evaluations = [ev for _, ev in found]
+    entity = entity_of(doc, [ev.competent_dept for ev in evaluations if ev.competent_dept])
+    for ev in evaluations:
+        if ev.kind == "department_self" and ev.subject is None:
+            ev.subject = entity
+    report = Report(
+        source=doc.source,
+        entity=entity,
+        year=year_of(doc),
+        evaluations=evaluations,
+        format=doc.format,
+        warnings=list(doc.warnings),
+    )
+    return report
+
+
+def _complete(ev: Evaluation, index: int, ctx: Context, found: list[tuple[int, Evaluation]]) -> None:
+    """Fill what the table leaves to its surroundings: title, subject, cover fields, grade."""
+    if not ev.title:
+        ev.title = ctx.title_before(index) or _DEFAULT_TITLE[ev.kind]
+    if ev.kind in ("project_review", "department_self"):
+        ev.kind = "department_self" if "部门" in ev.title and "整体" in ev.title else ev.kind
+        if "项目" in ev.title and ev.kind == "department_self" and "部门整体" not in ev.title:
+            ev.kind = "project_review"
+    if ev.kind == "project_self":
+        for field, value in ctx.fields_before(index).items():
+            if getattr(ev, field) is None:
+                setattr(ev, field, value)
+    elif ev.kind in ("project_review", "expert_panel") and ev.subject is None:
+        projects = [(i, e.subject) for i, e in found if e.kind == "project_self" and e.subject]
+        ev.subject = ctx.subject_before(index, projects)
+    if ev.grade is None and ev.kind in ("expert_panel", "project_review", "department_self"):
+        ev.grade = ctx.grade_after(index)

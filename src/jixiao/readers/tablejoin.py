@@ -1,0 +1,81 @@
+"""Join tables that a page break split in two.
+
+Converters print a long table as one table per page, often repeating the header rows on
+each page. Two tables that follow each other with nothing in between, where the second
+starts with the first one's header rows, are one table: the repeat is dropped and the rows
+appended. Table indices are renumbered afterwards so that Locs stay consistent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TypeVar
+
+from jixiao.document import Cell, Document, Table
+
+T = TypeVar("T")
+
+
+def _key(row: list[Cell]) -> tuple[str, ...]:
+    return tuple(c.value for c in row if c.value)
+
+
+def drop_repeated_headers(rows: list[T], key: Callable[[T], list[str]]) -> list[T]:
+    """Drop rows that repeat the table's leading header rows further down (page breaks)."""
+    keys = [tuple(k for k in key(r) if k) for r in rows]
+    for size in (3, 2, 1):
+        head = keys[:size]
+        if len(keys) <= size or not all(len(k) >= 2 for k in head):
+            continue
+        starts = [i for i in range(size, len(keys) - size + 1) if keys[i : i + size] == head]
+        if starts:
+            drop = {i + k for i in starts for k in range(size)}
+            return [r for i, r in enumerate(rows) if i not in drop]
+    return rows
+
+
+def repeated_header(first: Table, second: Table) -> int:
+    """How many leading rows of ``second`` repeat the header of ``first`` (0 if none)."""
+    for size in (3, 2, 1):
+        if len(first.rows) <= size or len(second.rows) <= size:
+            continue
+        head = [_key(r) for r in first.rows[:size]]
+        if all(len(k) >= 2 for k in head) and [_key(r) for r in second.rows[:size]] == head:
+            return size
+    return 0
+
+
+def join_split_tables(doc: Document) -> None:
+    blocks = []
+    for block in doc.blocks:
+        prev = blocks[-1] if blocks else None
+        if isinstance(block, Table) and isinstance(prev, Table):
+            skip = repeated_header(prev, block)
+            if skip:
+                _append_rows(prev, block.rows[skip:])
+                continue
+        blocks.append(block)
+    doc.blocks = blocks
+    renumber_tables(doc)
+
+
+def _append_rows(table: Table, rows: list[list[Cell]]) -> None:
+    for row in rows:
+        r = len(table.rows)
+        for cell in row:
+            cell.row = r
+        table.rows.append(row)
+    last = rows[-1][-1].loc if rows and rows[-1] else None
+    if last is not None and last.line_end is not None:
+        table.loc = table.loc.at(line_end=last.line_end)
+
+
+def renumber_tables(doc: Document) -> None:
+    for index, table in enumerate(doc.tables()):
+        table.index = index
+        table.loc = replace(table.loc, table=index)
+        for r, row in enumerate(table.rows):
+            for cell in row:
+                cell.row = r
+                cell.loc = replace(cell.loc, table=index, row=r)
