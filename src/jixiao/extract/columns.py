@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from jixiao.document import Cell
 from jixiao.extract.text import compact
+from jixiao.numbers import parse_number
 
 # Checked in this order: the first pattern that matches a header cell names its role.
 _ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -75,7 +76,33 @@ class ColumnMap:
             return out
         if len(row) >= n:
             return list(row[:n])
-        return [None] * (n - len(row)) + list(row)  # read from the right
+        return self._align_short(row)
+
+    def _align_short(self, row: list[Cell]) -> list[Cell | None]:
+        """A row with fewer cells than the header: some cell spans several columns.
+
+        Put the missing columns where the row fits best: numbers under numeric columns, words
+        under text columns. Ties go to the earliest gap after the first cell (a spanning
+        label such as ``总分`` stands at the left).
+        """
+        n = len(self.roles)
+        kinds = [_cell_kind(c.text) for c in row]
+        best, best_at, best_gap = None, 0, n - len(row)
+        # a gap in the row, and perhaps one missing cell at its end (a dropped empty last cell)
+        for tail in (0, 1):
+            gap = n - len(row) - tail
+            if gap < 0:
+                continue
+            for at in [1, 0, *range(2, len(row) + 1)]:
+                fit = sum(
+                    _fit(kind, self.roles[i if i < at else i + gap], (i if i < at else i + gap) in self.extra)
+                    for i, kind in enumerate(kinds)
+                )
+                if best is None or fit > best:
+                    best, best_at, best_gap = fit, at, gap
+        out: list[Cell | None] = list(row[:best_at]) + [None] * best_gap + list(row[best_at:])
+        out += [None] * (n - len(out))
+        return out[:n]
 
     def get(self, row: list[Cell], role: str, aligned: list[Cell | None] | None = None) -> Cell | None:
         """The first cell under a column of this role that holds text (or the first at all)."""
@@ -84,8 +111,27 @@ class ColumnMap:
         return next((c for c in found if c.value), found[0] if found else None)
 
 
+_NUMERIC_ROLES = {"weight", "score", "level1_weight", "level2_weight", "rowsum"}
+_TEXT_ROLES = {"level1", "level2", "name", "criteria", "note"}
+
+
+def _cell_kind(text: str) -> str:
+    if not text.strip():
+        return "empty"
+    return "number" if parse_number(text) is not None else "text"
+
+
+def _fit(kind: str, role: str | None, expert: bool) -> int:
+    if kind == "empty" or (role is None and not expert):
+        return 0
+    numeric = expert or role in _NUMERIC_ROLES
+    if kind == "number":
+        return 1 if numeric else (-1 if role in _TEXT_ROLES else 0)
+    return -1 if numeric else (1 if role in _TEXT_ROLES else 0)
+
+
 def build_column_map(header: list[list[Cell]], grid_known: bool) -> ColumnMap:
-    """Combine one or more header rows into column roles (the top row wins, gaps filled below)."""
+    """Combine header rows into column roles: earlier rows in ``header`` win, later ones fill gaps."""
     if grid_known:
         width = max(c.col + c.colspan for r in header for c in r)
         roles: list[str | None] = [None] * width
@@ -118,12 +164,15 @@ def _weights_by_adjacency(roles: list[str | None]) -> None:
 def is_header_row(row: list[Cell]) -> bool:
     roles = {header_role(c.text) for c in row} - {None}
     core = roles & {"level1", "level2", "name", "target", "actual", "weight", "score"}
-    return len(core) >= 2
+    return len(core) >= 2 or len(roles & {"level1", "level2", "name"}) >= 1 and len(core) >= 1 and len(row) >= 3
+
+
+_GENERIC_HEADINGS = {"名称", "指标名称", "评价指标", "指标", "绩效指标", "考核指标"}
 
 
 def continues_header(row: list[Cell]) -> bool:
-    """A second header row: only headings (名称 / 参考分值 / role words), no data."""
+    """Another header row: only headings (名称 / 参考分值 / role words), no data."""
     texts = [compact(c.text) for c in row if compact(c.text)]
     if not texts:
         return False
-    return all(t in ("名称", "指标名称") or header_role(t) is not None for t in texts)
+    return all(t in _GENERIC_HEADINGS or header_role(t) is not None for t in texts)

@@ -116,22 +116,36 @@ def _find_funds_header(rows: list[list[Cell]]) -> int | None:
 
 
 def _find_indicator_header(rows: list[list[Cell]]) -> int | None:
+    """The row naming the indicator levels, with value columns named there or in the heading
+    rows just above or below it (two- and three-row headers)."""
     for r, row in enumerate(rows):
-        if is_header_row(row):
-            roles = {header_role(c.text) for c in row}
-            if roles & {"name", "level1", "level2"} and roles & {"score", "weight", "target", "actual"}:
-                return r
+        roles = {header_role(c.text) for c in row}
+        if not roles & {"name", "level1", "level2"} or not is_header_row(row):
+            continue
+        for near in rows[max(0, r - 2) : r] + rows[r + 1 : r + 3]:
+            if continues_header(near):
+                roles |= {header_role(c.text) for c in near}
+        if roles & {"score", "weight", "target", "actual"}:
+            return r
     return None
 
 
 def _column_map(rows: list[list[Cell]], at: int, grid_known: bool) -> ColumnMap:
-    header = [rows[at]]
+    """The header row found, the heading rows below it, then those above it (spanning titles
+    like ``评价指标`` or ``得分情况`` over a two-row header) fill the columns still unnamed."""
+    below = []
     for row in rows[at + 1 : at + 3]:
-        if continues_header(row):
-            header.append(row)
-        else:
+        if not continues_header(row):
             break
-    return build_column_map(header, grid_known)
+        below.append(row)
+    above = []
+    for row in reversed(rows[max(0, at - 2) : at]):
+        if not continues_header(row):
+            break
+        above.append(row)
+    cmap = build_column_map([rows[at], *below, *above], grid_known)
+    cmap.header_rows = 1 + len(below)
+    return cmap
 
 
 def _expert_columns(header: list[Cell], cmap: ColumnMap | None) -> dict[int, str]:
@@ -253,7 +267,7 @@ def _money_unit(rows: list[list[Cell]]) -> str | None:
 def _read_goal(rows: list[list[Cell]], ev: Evaluation) -> None:
     """年度总体目标: a row [预期目标 | 实际完成情况] and the texts under it."""
     for r, row in enumerate(rows[:-1]):
-        keys = [compact(c.text) for c in row]
+        keys = [compact(c.text) if len(compact(c.text)) <= 10 else "" for c in row]
         goal_at = next((i for i, k in enumerate(keys) if re.search(r"预期目标|^目标$", k)), None)
         done_at = next((i for i, k in enumerate(keys) if re.search(r"实际完成|完成情况", k)), None)
         if goal_at is None or done_at is None:

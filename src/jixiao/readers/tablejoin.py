@@ -21,6 +21,16 @@ def _key(row: list[Cell]) -> tuple[str, ...]:
     return tuple(c.value for c in row if c.value)
 
 
+def _same_heading(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Equal header rows; a page may drop a trailing heading (``参考分值``) of the first page."""
+    n = min(len(a), len(b))
+    return a == b or (n >= 2 and a[:n] == b[:n])
+
+
+def _same_headings(a: list[tuple[str, ...]], b: list[tuple[str, ...]]) -> bool:
+    return len(a) == len(b) and all(_same_heading(x, y) for x, y in zip(a, b, strict=True))
+
+
 def drop_repeated_headers(rows: list[T], key: Callable[[T], list[str]]) -> list[T]:
     """Drop rows that repeat the table's leading header rows further down (page breaks)."""
     keys = [tuple(k for k in key(r) if k) for r in rows]
@@ -28,7 +38,7 @@ def drop_repeated_headers(rows: list[T], key: Callable[[T], list[str]]) -> list[
         head = keys[:size]
         if len(keys) <= size or not all(len(k) >= 2 for k in head):
             continue
-        starts = [i for i in range(size, len(keys) - size + 1) if keys[i : i + size] == head]
+        starts = [i for i in range(size, len(keys) - size + 1) if _same_headings(keys[i : i + size], head)]
         if starts:
             drop = {i + k for i in starts for k in range(size)}
             return [r for i, r in enumerate(rows) if i not in drop]
@@ -41,7 +51,7 @@ def repeated_header(first: Table, second: Table) -> int:
         if len(first.rows) <= size or len(second.rows) <= size:
             continue
         head = [_key(r) for r in first.rows[:size]]
-        if all(len(k) >= 2 for k in head) and [_key(r) for r in second.rows[:size]] == head:
+        if all(len(k) >= 2 for k in head) and _same_headings([_key(r) for r in second.rows[:size]], head):
             return size
     return 0
 

@@ -73,15 +73,16 @@ def read_text(text: str, source: str) -> Document:
 def _mend_rows(rows: list[list[_CellBuf]]) -> list[list[_CellBuf]]:
     """Undo false row breaks.
 
-    A cell ending in empty paragraphs prints extra blank lines, so a TAB line after two or
-    more blank lines may still belong to the same row. Two such pieces are one row when
-    together they have the table's usual width and the second piece alone does not.
+    A cell ending in empty paragraphs prints extra blank lines, so a TAB line after a blank
+    line may still belong to the same row. Two pieces are one row when each is shorter than
+    the table's usual width and together they have exactly that width, and the second does
+    not start with an empty cell (a row's first cell is empty when a merge above covers it).
     """
     widths = Counter(len(r) for r in rows)
     modal = widths.most_common(1)[0][0]
     out: list[list[_CellBuf]] = []
     for row in rows:
-        if out and row[0].gap >= 2 and len(row) < modal and len(out[-1]) + len(row) == modal:
+        if out and row[0].lines[0].strip() and len(row) < modal and len(out[-1]) < modal and len(out[-1]) + len(row) == modal:
             out[-1].extend(row)
         else:
             out.append(row)
