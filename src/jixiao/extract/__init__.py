@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from jixiao.document import Document, Table
+from jixiao.document import Document, Paragraph, Table
 from jixiao.extract.context import Context, entity_of, year_of
+from jixiao.extract.ocr import attach, flattened_self_eval, headerless_grid
 from jixiao.extract.tables import recognize
 from jixiao.model import Evaluation, Report
 
@@ -23,10 +24,14 @@ def extract(doc: Document) -> Report:
     grid_known = doc.format in GRID_FORMATS
     found: list[tuple[int, Evaluation]] = []
     for index, block in enumerate(doc.blocks):
-        if not isinstance(block, Table):
+        if isinstance(block, Paragraph):
+            flat = flattened_self_eval(block) if doc.format == "markdown" else None
+            if flat is not None:
+                found.append((index, flat))
             continue
         result = recognize(block, grid_known)
         if result is None:
+            _continue_previous(block, index, doc, found)
             continue
         ev = result.evaluation
         _complete(ev, index, ctx, found)
@@ -47,10 +52,22 @@ def extract(doc: Document) -> Report:
     return report
 
 
+def _continue_previous(table: Table, index: int, doc: Document, found: list[tuple[int, Evaluation]]) -> None:
+    """A headerless table right after a self-evaluation table continues it (OCR splits)."""
+    if not found or found[-1][1].kind != "project_self" or doc.format != "markdown":
+        return
+    if any(isinstance(b, Table) for b in doc.blocks[found[-1][0] + 1 : index]):
+        return
+    grid = headerless_grid(table)
+    if grid is not None:
+        attach(found[-1][1], grid, None)
+
+
 def _complete(ev: Evaluation, index: int, ctx: Context, found: list[tuple[int, Evaluation]]) -> None:
     """Fill what the table leaves to its surroundings: title, subject, cover fields, grade."""
     if not ev.title:
-        ev.title = ctx.title_before(index) or _DEFAULT_TITLE[ev.kind]
+        same_form = next((e.title for _, e in reversed(found) if e.kind == ev.kind and e.uncertain), None)
+        ev.title = ctx.title_before(index) or (same_form if ev.uncertain else None) or _DEFAULT_TITLE[ev.kind]
     if ev.kind in ("project_review", "department_self"):
         ev.kind = "department_self" if "部门" in ev.title and "整体" in ev.title else ev.kind
         if "项目" in ev.title and ev.kind == "department_self" and "部门整体" not in ev.title:

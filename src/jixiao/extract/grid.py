@@ -44,7 +44,8 @@ class GridResult:
 
 
 def total_label(row: list[Cell]) -> re.Match[str] | None:
-    first = next((c for c in row if c.value), None)
+    """The 总分 label in a row's first meaningful cell (OCR noise like ``)`` is skipped)."""
+    first = next((c for c in row if re.search(r"[\u4e00-\u9fff0-9]", c.value)), None)
     return TOTAL_LABEL.match(compact(first.text)) if first else None
 
 

@@ -98,10 +98,10 @@ def recognize(table: Table, grid_known: bool) -> TableEvaluation | None:
     _read_summary_rows(rows, ev)
     if kind == "review":
         ev.kind = "department_self" if _looks_departmental(ev) else "project_review"  # refined by title later
-    first = [c.value for c in rows[0] if c.value] if rows else []
-    has_title = len(first) == 1 and bool(re.search(r"表$|报告$|框架", first[0]))
+    first = "".join(c.value for c in rows[0] if c.value) if rows else ""
+    has_title = bool(re.fullmatch(r"[\u4e00-\u9fff（）()]{4,40}(表|报告|框架)", first))
     if has_title:
-        ev.title = first[0]
+        ev.title = first  # the table's own first row (OCR may split it over cells)
     return TableEvaluation(ev, has_title)
 
 
@@ -170,7 +170,7 @@ def _read_fields(rows: list[list[Cell]], ev: Evaluation) -> None:
         cells = [c for c in row if c.value]
         for i, cell in enumerate(cells):
             key = compact(cell.text)
-            field = _FIELD_LABELS.get(key)
+            field = _FIELD_LABELS.get(key) or _ocr_label(key)
             if field is None:
                 # OCR merged a value with the next label: "上海市…办公室 实施单位"
                 for label, name in _FIELD_LABELS.items():
@@ -182,6 +182,15 @@ def _read_fields(rows: list[list[Cell]], ev: Evaluation) -> None:
             value = next((c for c in cells[i + 1 :] if compact(c.text) not in _FIELD_LABELS), None)
             if value is not None and compact(value.text) not in _SIDE_LABELS:
                 _set_field(ev, field, value.value, value)
+
+
+def _ocr_label(key: str) -> str | None:
+    """A label whose first character the OCR lost or garbled: ``5目名称`` / ``管部门``."""
+    for label, field in _FIELD_LABELS.items():
+        tail = label[1:]
+        if key.endswith(tail) and len(key) <= len(label):
+            return field
+    return None
 
 
 def _set_field(ev: Evaluation, field: str, text: str, cell: Cell) -> None:
@@ -245,7 +254,7 @@ def _read_funds_pairs(header: list[Cell], ev: Evaluation) -> None:
 
 
 def _fund_source(row: list[Cell]) -> str | None:
-    for cell in row[:3]:
+    for cell in row[:5]:
         key = compact(cell.text)
         if not key or parse_number(cell.text) is not None:
             continue

@@ -1,0 +1,129 @@
+"""The ``jixiao`` command line.
+
+Bad input never ends in a traceback: each problem is one line naming the file, and the
+exit code is 2. Output files are written to a temporary name and renamed, so an interrupted
+run never leaves half a file behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from jixiao import __version__
+from jixiao.errors import JixiaoError
+from jixiao.pipeline import SUPPORTED_SUFFIXES, expand_paths, extract_file
+
+app = typer.Typer(
+    name="jixiao",
+    help="jixiao（绩效）：读取、复核预算绩效评价报告。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True, highlight=False)
+
+
+class ExtractFormat(str, Enum):
+    json = "json"
+    table = "table"
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"[red]错误[/red] {message}", markup=True)
+    return typer.Exit(2)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write through a temporary file in the same folder, then rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@app.command()
+def extract(
+    paths: Annotated[list[Path], typer.Argument(help="报告文件或文件夹（txt/md/docx/xlsx/pdf/html）")],
+    fmt: Annotated[ExtractFormat, typer.Option("--format", "-f", help="输出格式")] = ExtractFormat.json,
+    out_dir: Annotated[Path | None, typer.Option("-o", "--out", help="每个输入写一个 <名称>.json 到此文件夹")] = None,
+) -> None:
+    """提取报告中的绩效自评表、评分表和专家评分表（交换格式 JSON）。
+
+    一个文件且为 json 格式时，输出一个 JSON 对象；多个文件时输出 JSON 数组（或用 -o 每个文件写一个）。
+    """
+    try:
+        files = expand_paths(paths)
+    except JixiaoError as e:
+        raise _fail(str(e)) from None
+    if not files:
+        raise _fail(f"没有找到可读取的报告（支持 {'、'.join(SUPPORTED_SUFFIXES)}）")
+    reports = []
+    failed = False
+    for path in files:
+        try:
+            report = extract_file(path)
+        except JixiaoError as e:
+            err.print(f"[red]错误[/red] {e}", markup=True)
+            failed = True
+            continue
+        if not report.evaluations:
+            err.print(f"[yellow]提示[/yellow] {path}: 没有识别到绩效评价表", markup=True)
+        for warning in report.warnings:
+            err.print(f"[yellow]提示[/yellow] {path}: {warning}", markup=True)
+        reports.append(report)
+        if out_dir is not None:
+            write_atomic(out_dir / f"{Path(report.source).name}.json", _dumps(report.to_json()))
+    if out_dir is None:
+        if fmt is ExtractFormat.json:
+            data = [r.to_json() for r in reports]
+            if data:
+                sys.stdout.write(_dumps(data[0] if len(files) == 1 else data) + "\n")
+        else:
+            from jixiao.render.terminal import print_reports
+
+            print_reports(reports, Console())
+    elif fmt is ExtractFormat.table:
+        from jixiao.render.terminal import print_reports
+
+        print_reports(reports, Console())
+    if failed:
+        raise typer.Exit(2)
+
+
+def _dumps(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"jixiao {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="显示版本")] = False,
+) -> None:
+    """jixiao（绩效）：读取、复核预算绩效评价报告。"""
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("已中断")
+        sys.exit(130)

@@ -1,0 +1,1 @@
+"""Renderers: the model shown to people (terminal) or written for other programs."""
