@@ -29,7 +29,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 class ExtractFormat(str, Enum):
@@ -95,11 +95,11 @@ def extract(
         else:
             from jixiao.render.terminal import print_reports
 
-            print_reports(reports, Console())
+            print_reports(reports, _stdout_console())
     elif fmt is ExtractFormat.table:
         from jixiao.render.terminal import print_reports
 
-        print_reports(reports, Console())
+        print_reports(reports, _stdout_console())
     if failed:
         raise typer.Exit(2)
 
@@ -127,3 +127,9 @@ def main() -> None:
     except KeyboardInterrupt:
         err.print("已中断")
         sys.exit(130)
+
+
+def _stdout_console() -> Console:
+    """A wide console when piped, so that tables are not folded to 80 columns."""
+    console = Console()
+    return console if console.is_terminal else Console(width=160)

@@ -14,7 +14,7 @@ import re
 from jixiao.document import Cell, Document, Loc, Paragraph, Table
 from jixiao.readers.tablejoin import join_split_tables
 
-_BREAK = re.compile(r"<\s*(?:br|/p|/li|/div|/tr)\s*/?>|<\s*li\b[^>]*>", re.I)
+_BREAK = re.compile(r"<\s*(?:br|/p|/li|/div|/tr)\s*/?>|<\s*(?:li|p)\b[^>]*>", re.I)
 _TAG = re.compile(r"<[^>]+>")
 _SPACES = re.compile(r"[ \u3000\xa0]+")
 
