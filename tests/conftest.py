@@ -17,4 +17,6 @@ def seed_files() -> list[Path]:
     return sorted(SEEDS.glob("*.txt")) if SEEDS.is_dir() else []
 
 
-needs_shared = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is absent (not part of the project)")
+needs_shared = pytest.mark.skipif(
+    not SEEDS.is_dir(), reason="../shared/seeds is absent (not part of the project)"
+)

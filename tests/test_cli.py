@@ -19,7 +19,9 @@ SAMPLE = (
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "jixiao", *args], capture_output=True, text=True, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "jixiao", *args], capture_output=True, text=True, cwd=cwd
+    )
 
 
 def test_extract_json_one_file(tmp_path: Path):
@@ -31,10 +33,20 @@ def test_extract_json_one_file(tmp_path: Path):
     assert list(data)[:4] == ["source", "entity", "year", "evaluations"]
     assert data["source"] == "r.txt" and data["year"] == 2023
     ev = data["evaluations"][0]
-    assert ev["kind"] == "project_self" and ev["subject"] == "示例项目" and ev["money_unit"] == "万元"
+    assert (
+        ev["kind"] == "project_self" and ev["subject"] == "示例项目" and ev["money_unit"] == "万元"
+    )
     assert ev["funds"][0] | {"loc": None, "cells": None, "printed": None} == {
-        "source": "total", "initial_budget": 10, "annual_budget": 10, "executed": 9, "weight": 10,
-        "rate": 90, "score": 9, "loc": None, "cells": None, "printed": None,
+        "source": "total",
+        "initial_budget": 10,
+        "annual_budget": 10,
+        "executed": 9,
+        "weight": 10,
+        "rate": 90,
+        "score": 9,
+        "loc": None,
+        "cells": None,
+        "printed": None,
     }
     assert ev["indicators"][0]["target"] == "≥10项" and ev["total_score"] == 99
 
@@ -42,7 +54,9 @@ def test_extract_json_one_file(tmp_path: Path):
 def test_extract_out_dir_writes_one_file_per_input(tmp_path: Path):
     for name in ("a.txt", "b.txt"):
         (tmp_path / name).write_text(SAMPLE, encoding="utf-8")
-    out = run("extract", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "-o", str(tmp_path / "out"))
+    out = run(
+        "extract", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "-o", str(tmp_path / "out")
+    )
     assert out.returncode == 0, out.stderr
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.txt.json", "b.txt.json"]
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import GOLD, needs_shared, seed_files
 
+from conftest import GOLD, needs_shared, seed_files
 from jixiao import extract, read
 from jixiao.goldcompare import compare_report
 
@@ -26,18 +26,32 @@ def test_seed_matches_gold(seed):
     gold = json.loads(gold_path.read_text(encoding="utf-8"))
     got = extract(read(seed)).to_json()
     score = compare_report(gold, got)
-    print(f"\n{seed.name[:3]}: F1={score.f1:.3f} P={score.precision:.3f} R={score.recall:.3f} "
-          f"({score.matched}/{score.gold} facts)")
+    print(
+        f"\n{seed.name[:3]}: F1={score.f1:.3f} P={score.precision:.3f} R={score.recall:.3f} "
+        f"({score.matched}/{score.gold} facts)"
+    )
     bar = BARS.get(seed.name[:3], 0.97)
     assert score.f1 >= bar, "\n".join(score.misses[:30])
 
 
 def test_compare_counts_facts_and_misses():
-    gold = {"entity": "甲局", "year": 2021, "evaluations": [
-        {"kind": "project_self", "title": "表", "subject": "项目A", "funds": [
-            {"source": "total", "annual_budget": 10, "executed": 8, "rate": 80}],
-         "indicators": [{"name": "a", "weight": 5, "score": 5}, {"name": "b", "weight": 5, "score": 4}],
-         "experts": []}]}
+    gold = {
+        "entity": "甲局",
+        "year": 2021,
+        "evaluations": [
+            {
+                "kind": "project_self",
+                "title": "表",
+                "subject": "项目A",
+                "funds": [{"source": "total", "annual_budget": 10, "executed": 8, "rate": 80}],
+                "indicators": [
+                    {"name": "a", "weight": 5, "score": 5},
+                    {"name": "b", "weight": 5, "score": 4},
+                ],
+                "experts": [],
+            }
+        ],
+    }
     got = json.loads(json.dumps(gold))
     assert compare_report(gold, got).f1 == 1.0
     got["evaluations"][0]["indicators"][1]["score"] = 3  # one wrong number

@@ -35,8 +35,12 @@ def test_word_text_cells_rows_continuations_and_paragraphs():
     ]
     # every cell knows its lines: the multi-line cell spans 5 lines
     cell = table.rows[2][0]
-    assert (cell.loc.line, cell.loc.line_end) == (14, 18)
-    assert doc.blocks[-1].loc.line == 29
+    lines = WORD_TEXT.split("\n")
+    assert (cell.loc.line, cell.loc.line_end) == (
+        lines.index("\t产出") + 1,
+        lines.index("(50分）") + 1,
+    )
+    assert doc.blocks[-1].loc.line == WORD_TEXT.split("\n").index("后续段落。") + 1
 
 
 def test_word_text_trailing_empty_paragraph_does_not_split_a_row():
@@ -87,8 +91,11 @@ def test_markdown_pipe_tables_br_noise_and_garbled_marks():
 def test_tsv_html_cells_and_page_tables_joined():
     header = "评价指标\t\t分值\t得分\n一级指标\t三级指标\t\t\n"
     text = (
-        "附件\n\n" + header + "决策\t预算编制<p>合理性</p>\t5\t5\n\n"
-        + header + "\t<ol><li>1. 甲</li><li>2. 乙</li></ol>\t3\t2\n"
+        "附件\n\n"
+        + header
+        + "决策\t预算编制<p>合理性</p>\t5\t5\n\n"
+        + header
+        + "\t<ol><li>1. 甲</li><li>2. 乙</li></ol>\t3\t2\n"
     )
     doc = read_text(text, "f.txt")
     assert doc.format == "tsv_html"
@@ -99,7 +106,9 @@ def test_tsv_html_cells_and_page_tables_joined():
     assert len(rows) == 4
 
 
-@pytest.mark.parametrize("encoding,bom", [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("gb18030", b"")])
+@pytest.mark.parametrize(
+    "encoding,bom", [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("gb18030", b"")]
+)
 def test_encodings(tmp_path: Path, encoding: str, bom: bytes):
     path = tmp_path / "r.txt"
     path.write_bytes(bom + WORD_TEXT.encode(encoding))
@@ -112,7 +121,9 @@ def test_sniffing_is_by_content_not_suffix(tmp_path: Path):
     path = tmp_path / "misnamed.docx"
     path.write_text(WORD_TEXT, encoding="utf-8")
     assert read(path).format == "text_cells"
-    assert sniff_text_format("<html><body><table><tr><td>1</td></tr></table></body></html>") == "html"
+    assert (
+        sniff_text_format("<html><body><table><tr><td>1</td></tr></table></body></html>") == "html"
+    )
     assert sniff_text_format("只有一行文字") == "text"
 
 
@@ -143,4 +154,7 @@ def test_table_grid_spreads_colspan():
     doc = read_text("\t甲\n\t乙\n\n\t丙\n\t丁\n\n\n", "g.txt")
     table: Table = doc.tables()[0]
     table.rows[0][0].colspan = 1
-    assert [[c.value if c else None for c in r] for r in table.grid()] == [["甲", "乙"], ["丙", "丁"]]
+    assert [[c.value if c else None for c in r] for r in table.grid()] == [
+        ["甲", "乙"],
+        ["丙", "丁"],
+    ]

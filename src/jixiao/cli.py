@@ -11,7 +11,7 @@ import json
 import os
 import sys
 import tempfile
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -32,7 +32,7 @@ app = typer.Typer(
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-class ExtractFormat(str, Enum):
+class ExtractFormat(StrEnum):
     json = "json"
     table = "table"
 
@@ -57,9 +57,15 @@ def write_atomic(path: Path, text: str) -> None:
 
 @app.command()
 def extract(
-    paths: Annotated[list[Path], typer.Argument(help="报告文件或文件夹（txt/md/docx/xlsx/pdf/html）")],
-    fmt: Annotated[ExtractFormat, typer.Option("--format", "-f", help="输出格式")] = ExtractFormat.json,
-    out_dir: Annotated[Path | None, typer.Option("-o", "--out", help="每个输入写一个 <名称>.json 到此文件夹")] = None,
+    paths: Annotated[
+        list[Path], typer.Argument(help="报告文件或文件夹（txt/md/docx/xlsx/pdf/html）")
+    ],
+    fmt: Annotated[
+        ExtractFormat, typer.Option("--format", "-f", help="输出格式")
+    ] = ExtractFormat.json,
+    out_dir: Annotated[
+        Path | None, typer.Option("-o", "--out", help="每个输入写一个 <名称>.json 到此文件夹")
+    ] = None,
 ) -> None:
     """提取报告中的绩效自评表、评分表和专家评分表（交换格式 JSON）。
 
@@ -116,7 +122,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="显示版本")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="显示版本")
+    ] = False,
 ) -> None:
     """jixiao（绩效）：读取、复核预算绩效评价报告。"""
 

@@ -47,7 +47,11 @@ class Loc:
         if self.page is not None:
             parts.append(f"第{self.page}页")
         if self.line is not None:
-            span = f"{self.line}" if self.line_end in (None, self.line) else f"{self.line}-{self.line_end}"
+            span = (
+                f"{self.line}"
+                if self.line_end in (None, self.line)
+                else f"{self.line}-{self.line_end}"
+            )
             parts[0] = f"{self.file}:{span}"
         if self.table is not None:
             parts.append(f"表{self.table + 1}")
@@ -71,11 +75,15 @@ class Cell:
     colspan: int = 1
     covered: bool = False  # the continuation of a vertical merge: printed empty
     uncertain: bool = False  # the reader had to guess (OCR repair)
+    _folded: tuple[str, str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def value(self) -> str:
         """The cell's text in the interchange convention: trimmed, white space folded."""
-        return fold_ws(self.text)
+        cached = self._folded
+        if cached is None or cached[0] is not self.text:  # recomputed only if text changed
+            cached = self._folded = (self.text, fold_ws(self.text))
+        return cached[1]
 
 
 @dataclass(slots=True)

@@ -65,7 +65,9 @@ def _count(obj: dict, fields: tuple[str, ...]) -> int:
     return sum(1 for f in fields if obj.get(f) is not None)
 
 
-def _fields(gold: dict, pred: dict | None, fields: tuple[str, ...], where: str, score: Score) -> None:
+def _fields(
+    gold: dict, pred: dict | None, fields: tuple[str, ...], where: str, score: Score
+) -> None:
     for f in fields:
         if gold.get(f) is None:
             continue
@@ -73,7 +75,9 @@ def _fields(gold: dict, pred: dict | None, fields: tuple[str, ...], where: str, 
         if pred is not None and same(gold[f], pred.get(f)):
             score.matched += 1
         else:
-            score.misses.append(f"{where}.{f}: gold={gold[f]!r} got={None if pred is None else pred.get(f)!r}")
+            score.misses.append(
+                f"{where}.{f}: gold={gold[f]!r} got={None if pred is None else pred.get(f)!r}"
+            )
 
 
 def _indicator_match(g: dict, p: dict) -> int:
@@ -87,7 +91,9 @@ def _align(gold: list[dict], pred: list[dict]) -> list[tuple[int, int]]:
     for i in range(n - 1, -1, -1):
         for j in range(m - 1, -1, -1):
             pair = _indicator_match(gold[i], pred[j])
-            best[i][j] = max(best[i + 1][j], best[i][j + 1], best[i + 1][j + 1] + pair if pair else 0)
+            best[i][j] = max(
+                best[i + 1][j], best[i][j + 1], best[i + 1][j + 1] + pair if pair else 0
+            )
     pairs, i, j = [], 0, 0
     while i < n and j < m:
         pair = _indicator_match(gold[i], pred[j])
@@ -108,12 +114,24 @@ def compare_evaluation(gold: dict, pred: dict | None, where: str) -> Score:
         score.predicted += _count(pred, EVAL_FIELDS)
     pred_funds = {f["source"]: f for f in (pred or {}).get("funds", [])}
     for fund in gold.get("funds", []):
-        _fields(fund, pred_funds.get(fund["source"]), FUND_FIELDS, f"{where}.funds[{fund['source']}]", score)
+        _fields(
+            fund,
+            pred_funds.get(fund["source"]),
+            FUND_FIELDS,
+            f"{where}.funds[{fund['source']}]",
+            score,
+        )
     score.predicted += sum(_count(f, FUND_FIELDS) for f in pred_funds.values())
     g_ind, p_ind = gold.get("indicators", []), (pred or {}).get("indicators", [])
     paired = dict(_align(g_ind, p_ind))
     for i, ind in enumerate(g_ind):
-        _fields(ind, p_ind[paired[i]] if i in paired else None, INDICATOR_FIELDS, f"{where}.indicators[{i}]", score)
+        _fields(
+            ind,
+            p_ind[paired[i]] if i in paired else None,
+            INDICATOR_FIELDS,
+            f"{where}.indicators[{i}]",
+            score,
+        )
     score.predicted += sum(_count(p, INDICATOR_FIELDS) for p in p_ind)
     p_exp = (pred or {}).get("experts", [])
     for k, expert in enumerate(gold.get("experts", [])):
@@ -129,7 +147,9 @@ def compare_evaluation(gold: dict, pred: dict | None, where: str) -> Score:
             else:
                 score.misses.append(f"{where}.experts[{k}].scores[{s}]: gold={value!r} got={got!r}")
     for expert in p_exp:
-        score.predicted += _count(expert, ("name", "total")) + sum(1 for v in expert.get("scores", []) if v is not None)
+        score.predicted += _count(expert, ("name", "total")) + sum(
+            1 for v in expert.get("scores", []) if v is not None
+        )
     return score
 
 
@@ -140,7 +160,11 @@ def compare_report(gold: dict, pred: dict) -> Score:
     g_evals, p_evals = gold.get("evaluations", []), list(pred.get("evaluations", []))
     used: set[int] = set()
     for i, g in enumerate(g_evals):
-        candidates = [(compare_evaluation(g, p, "").matched, -abs(j - i), j) for j, p in enumerate(p_evals) if j not in used]
+        candidates = [
+            (compare_evaluation(g, p, "").matched, -abs(j - i), j)
+            for j, p in enumerate(p_evals)
+            if j not in used
+        ]
         best = max(candidates, default=None)
         j = best[2] if best and best[0] > 0 else None
         if j is not None:
@@ -149,7 +173,9 @@ def compare_report(gold: dict, pred: dict) -> Score:
         part = compare_evaluation(g, p_evals[j] if j is not None else None, where)
         score.add(part)
     for j, p in enumerate(p_evals):
-        if j not in used:  # extracted evaluations with no gold counterpart: all their facts are wrong
+        if (
+            j not in used
+        ):  # extracted evaluations with no gold counterpart: all their facts are wrong
             score.add(_unpaired(p))
     return score
 
@@ -157,5 +183,7 @@ def compare_report(gold: dict, pred: dict) -> Score:
 def _unpaired(pred: dict) -> Score:
     empty = {"funds": [], "indicators": [], "experts": []}
     part = compare_evaluation(empty, pred, "extra")
-    part.misses.append(f"extra evaluation: {pred.get('kind')} {pred.get('title')} {pred.get('subject')}")
+    part.misses.append(
+        f"extra evaluation: {pred.get('kind')} {pred.get('title')} {pred.get('subject')}"
+    )
     return part

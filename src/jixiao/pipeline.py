@@ -24,7 +24,9 @@ def expand_paths(paths: list[Path]) -> list[Path]:
             out.extend(
                 p
                 for p in sorted(path.rglob("*"))
-                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith(".")
+                if p.is_file()
+                and p.suffix.lower() in SUPPORTED_SUFFIXES
+                and not p.name.startswith(".")
             )
         elif path.exists():
             out.append(path)

@@ -52,7 +52,9 @@ def extract(doc: Document) -> Report:
     return report
 
 
-def _continue_previous(table: Table, index: int, doc: Document, found: list[tuple[int, Evaluation]]) -> None:
+def _continue_previous(
+    table: Table, index: int, doc: Document, found: list[tuple[int, Evaluation]]
+) -> None:
     """A headerless table right after a self-evaluation table continues it (OCR splits)."""
     if not found or found[-1][1].kind != "project_self" or doc.format != "markdown":
         return
@@ -63,11 +65,19 @@ def _continue_previous(table: Table, index: int, doc: Document, found: list[tupl
         attach(found[-1][1], grid, None)
 
 
-def _complete(ev: Evaluation, index: int, ctx: Context, found: list[tuple[int, Evaluation]]) -> None:
+def _complete(
+    ev: Evaluation, index: int, ctx: Context, found: list[tuple[int, Evaluation]]
+) -> None:
     """Fill what the table leaves to its surroundings: title, subject, cover fields, grade."""
     if not ev.title:
-        same_form = next((e.title for _, e in reversed(found) if e.kind == ev.kind and e.uncertain), None)
-        ev.title = ctx.title_before(index) or (same_form if ev.uncertain else None) or _DEFAULT_TITLE[ev.kind]
+        same_form = next(
+            (e.title for _, e in reversed(found) if e.kind == ev.kind and e.uncertain), None
+        )
+        ev.title = (
+            ctx.title_before(index)
+            or (same_form if ev.uncertain else None)
+            or _DEFAULT_TITLE[ev.kind]
+        )
     if ev.kind in ("project_review", "department_self"):
         ev.kind = "department_self" if "部门" in ev.title and "整体" in ev.title else ev.kind
         if "项目" in ev.title and ev.kind == "department_self" and "部门整体" not in ev.title:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from jixiao.document import Cell
 from jixiao.extract.text import compact
@@ -23,9 +24,17 @@ from jixiao.numbers import parse_number
 # Checked in this order: the first pattern that matches a header cell names its role.
 _ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("note", re.compile(r"偏差原因|扣分原因|扣分情况|原因分析|扣分说明|改进措施|^备注$|^说明$")),
-    ("criteria", re.compile(r"评分标准|评价标准|评分细则|指标说明|具体指标|指标解释|评分办法|计算公式|指标定义")),
+    (
+        "criteria",
+        re.compile(
+            r"评分标准|评价标准|评分细则|指标说明|具体指标|指标解释|评分办法|计算公式|指标定义"
+        ),
+    ),
     ("rowsum", re.compile(r"^合计$|^小计$|^总计$")),
-    ("target", re.compile(r"指标值|目标值|指标（目标）值|指标\(目标\)值|^年度目标$|^绩效目标$|^目标$")),
+    (
+        "target",
+        re.compile(r"指标值|目标值|指标（目标）值|指标\(目标\)值|^年度目标$|^绩效目标$|^目标$"),
+    ),
     ("actual", re.compile(r"完成值|实际完成|^实际值$|^完成情况$|^实际$")),
     ("score", re.compile(r"得分|^评分$|平均分|^分数$")),
     ("weight", re.compile(r"分值|权重|^满分$|^标准分$")),
@@ -38,7 +47,11 @@ _WEIGHT_OF = {"level1": "level1_weight", "level2": "level2_weight", "name": "wei
 
 
 def header_role(text: str) -> str | None:
-    key = compact(text)
+    return _role_of_key(compact(text))
+
+
+@lru_cache(maxsize=4096)
+def _role_of_key(key: str) -> str | None:
     if not key or len(key) > 24:
         return None
     for role, pattern in _ROLE_PATTERNS:
@@ -95,7 +108,11 @@ class ColumnMap:
                 continue
             for at in [1, 0, *range(2, len(row) + 1)]:
                 fit = sum(
-                    _fit(kind, self.roles[i if i < at else i + gap], (i if i < at else i + gap) in self.extra)
+                    _fit(
+                        kind,
+                        self.roles[i if i < at else i + gap],
+                        (i if i < at else i + gap) in self.extra,
+                    )
                     for i, kind in enumerate(kinds)
                 )
                 if best is None or fit > best:
@@ -104,7 +121,9 @@ class ColumnMap:
         out += [None] * (n - len(out))
         return out[:n]
 
-    def get(self, row: list[Cell], role: str, aligned: list[Cell | None] | None = None) -> Cell | None:
+    def get(
+        self, row: list[Cell], role: str, aligned: list[Cell | None] | None = None
+    ) -> Cell | None:
         """The first cell under a column of this role that holds text (or the first at all)."""
         cells = aligned if aligned is not None else self.align(row)
         found = [c for k, c in enumerate(cells) if self.roles[k] == role and c is not None]
@@ -164,7 +183,9 @@ def _weights_by_adjacency(roles: list[str | None]) -> None:
 def is_header_row(row: list[Cell]) -> bool:
     roles = {header_role(c.text) for c in row} - {None}
     core = roles & {"level1", "level2", "name", "target", "actual", "weight", "score"}
-    return len(core) >= 2 or len(roles & {"level1", "level2", "name"}) >= 1 and len(core) >= 1 and len(row) >= 3
+    return len(core) >= 2 or (
+        len(roles & {"level1", "level2", "name"}) >= 1 and len(core) >= 1 and len(row) >= 3
+    )
 
 
 _GENERIC_HEADINGS = {"名称", "指标名称", "评价指标", "指标", "绩效指标", "考核指标"}

@@ -27,7 +27,9 @@ _KV = {
 }
 _SUBJECT_PATTERNS = [
     re.compile(r"^项目名称[：:]\s*(.+)$"),
-    re.compile(r"^(?:[一二三四五六七八九十]+、)?(.{2,40}?)(?:项目)?(?:支出)?绩效(?:自评|评价)报告$"),
+    re.compile(
+        r"^(?:[一二三四五六七八九十]+、)?(.{2,40}?)(?:项目)?(?:支出)?绩效(?:自评|评价)报告$"
+    ),
     re.compile(r"[“\"]([^”\"]{2,40})[”\"]\s*项目"),
 ]
 _GRADE_TEXT = re.compile(
@@ -38,7 +40,9 @@ _ENTITY_PATTERNS = [
     re.compile(r"^部门\s*[（(]?\s*单位\s*[)）]?\s*名称\s*[（(]?[^）)]*[)）]?\s*[：:]\s*(\S.+)$"),
     re.compile(r"^(?:部门|单位)名称\s*(?:[（(]公章[)）])?\s*[：:]\s*(\S.+)$"),
     re.compile(r"^第[一二三四五]部分\s*(\S+?)(?:概况|基本情况)$"),
-    re.compile(r"^(\S{4,30}?(?:局|委员会|委|办公室|办|中心|院|厅|部|所|站|队|馆|会))\s*\d{4}\s*年度?\s*(?:部门|单位)?决算"),
+    re.compile(
+        r"^(\S{4,30}?(?:局|委员会|委|办公室|办|中心|院|厅|部|所|站|队|馆|会))\s*\d{4}\s*年度?\s*(?:部门|单位)?决算"
+    ),
 ]
 _YEAR = re.compile(r"(20\d{2})\s*年度")
 
@@ -61,17 +65,13 @@ class Context:
                 return
 
     def title_before(self, index: int) -> str | None:
-        fallback = None
         for para in self._paragraphs_before(index, 12):
             text = para.value
-            if not text or _SKIP_TITLE.search(text) or len(text) > 60:
-                continue
-            if _FIELD.match(text):
+            if not text or _SKIP_TITLE.search(text) or len(text) > 60 or _FIELD.match(text):
                 continue
             if _TITLE_WORD.search(text):
                 return text
-            fallback = fallback or text
-        return None if fallback is None else None
+        return None
 
     def fields_before(self, index: int) -> dict[str, str]:
         """项目名称： / 主管部门： / 项目单位： lines of a report's cover page above a table."""
@@ -100,16 +100,12 @@ class Context:
         return None
 
     def grade_after(self, index: int, limit: int = 3) -> str | None:
-        seen = 0
-        for block in self.blocks[index + 1 :]:
+        for block in self.blocks[index + 1 : index + 1 + limit]:
             if isinstance(block, Table):
                 return None
             m = _GRADE_TEXT.search(block.value)
             if m:
                 return m.group(1)
-            seen += 1
-            if seen >= limit:
-                return None
         return None
 
 
@@ -126,7 +122,11 @@ def entity_of(doc: Document, fallbacks: list[str]) -> str | None:
 def year_of(doc: Document) -> int | None:
     counts: Counter[int] = Counter()
     for block in doc.blocks[:400]:
-        text = block.value if isinstance(block, Paragraph) else " ".join(c.value for c in block.cells())
+        text = (
+            block.value
+            if isinstance(block, Paragraph)
+            else " ".join(c.value for c in block.cells())
+        )
         for m in _YEAR.finditer(compact(text)):
             counts[int(m.group(1))] += 1
     return counts.most_common(1)[0][0] if counts else None

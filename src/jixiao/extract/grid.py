@@ -86,7 +86,10 @@ def read_grid(
             level2 = l2
         name_cell = cmap.get(row, "name", aligned)
         name = value_or_none(_text(name_cell))
-        fields = {role: cmap.get(row, role, aligned) for role in ("target", "actual", "weight", "score", "note")}
+        fields = {
+            role: cmap.get(row, role, aligned)
+            for role in ("target", "actual", "weight", "score", "note")
+        }
         has_data = any(c is not None and value_or_none(c.text) for c in fields.values())
         if pending is not None and not l1[0] and not l2[0] and has_data:
             _fill_spilled(pending, name, fields)  # the second half of a row OCR split in two
@@ -108,8 +111,12 @@ def read_grid(
             score=parse_number(_text(fields["score"])),
             note=value_or_none(_text(fields["note"])),
             loc=loc_dict(row[0].loc.at(col=None)),
-            level1_weight=level1[1] if level1[1] is not None else _num(cmap.get(row, "level1_weight", aligned)),
-            level2_weight=level2[1] if level2[1] is not None else _num(cmap.get(row, "level2_weight", aligned)),
+            level1_weight=level1[1]
+            if level1[1] is not None
+            else _num(cmap.get(row, "level1_weight", aligned)),
+            level2_weight=level2[1]
+            if level2[1] is not None
+            else _num(cmap.get(row, "level2_weight", aligned)),
         )
         for role, cell in [("name", name_cell), *fields.items()]:
             if cell is not None:
@@ -146,7 +153,11 @@ def _bare_total(row: list[Cell], cmap: ColumnMap, aligned: list[Cell | None]) ->
 
 
 def _read_total(
-    out: GridResult, row: list[Cell], cmap: ColumnMap, aligned: list[Cell | None], label: re.Match[str] | None
+    out: GridResult,
+    row: list[Cell],
+    cmap: ColumnMap,
+    aligned: list[Cell | None],
+    label: re.Match[str] | None,
 ) -> None:
     weight_cell = cmap.get(row, "weight", aligned)
     score_cell = cmap.get(row, "score", aligned)

@@ -22,9 +22,13 @@ from jixiao.extract.text import compact
 from jixiao.model import Evaluation, FundRow, loc_dict
 from jixiao.numbers import parse_number
 
-_LEVEL2 = re.compile(r"^(数量|质量|时效|成本|经济效益|社会效益|生态效益|可持续影响|服务对象满意度|满意度)指标")
+_LEVEL2 = re.compile(
+    r"^(数量|质量|时效|成本|经济效益|社会效益|生态效益|可持续影响|服务对象满意度|满意度)指标"
+)
 _NUMBER = re.compile(r"\d[\d,，.]*%?")
-_FLAT = re.compile(r"(?P<title>\S*自评表)\s*[（(]\s*\d[\d\s]*年度\s*[)）]\s*(?P<subject>.*?)\s*项目名称\s*(?P<dept>\S*?)\s*主管部门")
+_FLAT = re.compile(
+    r"(?P<title>\S*自评表)\s*[（(]\s*\d[\d\s]*年度\s*[)）]\s*(?P<subject>.*?)\s*项目名称\s*(?P<dept>\S*?)\s*主管部门"
+)
 _STANDARD_ROLES = ["level1", "level2", "name", "target", "actual", "weight", "score", "note"]
 
 
@@ -43,7 +47,12 @@ def flattened_self_eval(para: Paragraph) -> Evaluation | None:
     total = _numbers_after(text, "年度资金总额", 6)
     fiscal = _numbers_after(text, "当年财政拨款", 4)
     ev.funds = [
-        _fund("total", total, ("initial_budget", "annual_budget", "executed", "weight", "rate", "score"), para),
+        _fund(
+            "total",
+            total,
+            ("initial_budget", "annual_budget", "executed", "weight", "rate", "score"),
+            para,
+        ),
         _fund("fiscal", fiscal, ("initial_budget", "annual_budget", "executed", "rate"), para),
         FundRow(source="carryover", loc=loc_dict(para.loc)),
         FundRow(source="other", loc=loc_dict(para.loc)),

@@ -78,7 +78,9 @@ def recognize(table: Table, grid_known: bool) -> TableEvaluation | None:
         kind = "review"  # department_self or project_review: decided with the title
     else:
         return None
-    ev = Evaluation(kind="project_self" if kind == "review" else kind, title="", loc=loc_dict(table.loc))
+    ev = Evaluation(
+        kind="project_self" if kind == "review" else kind, title="", loc=loc_dict(table.loc)
+    )
     ev.uncertain = table.uncertain
     _read_fields(rows, ev)
     if funds_at is not None:
@@ -97,7 +99,9 @@ def recognize(table: Table, grid_known: bool) -> TableEvaluation | None:
             ev.row_sums = grid.row_sums[: len(grid.indicators)]
     _read_summary_rows(rows, ev)
     if kind == "review":
-        ev.kind = "department_self" if _looks_departmental(ev) else "project_review"  # refined by title later
+        ev.kind = (
+            "department_self" if _looks_departmental(ev) else "project_review"
+        )  # refined by title later
     first = "".join(c.value for c in rows[0] if c.value) if rows else ""
     has_title = bool(re.fullmatch(r"[\u4e00-\u9fff（）()]{4,40}(表|报告|框架)", first))
     if has_title:
@@ -109,7 +113,9 @@ def _find_funds_header(rows: list[list[Cell]]) -> int | None:
     for r, row in enumerate(rows):
         keys = [compact(c.text) for c in row]
         standard = sum(1 for k in keys if re.search(r"年初预算数?|全年预算数?|全年执行数?", k))
-        variant = any("计划安排资金" in k for k in keys) and any(re.search(r"实际支出|实际到位", k) for k in keys)
+        variant = any("计划安排资金" in k for k in keys) and any(
+            re.search(r"实际支出|实际到位", k) for k in keys
+        )
         if standard >= 2 or variant:
             return r
     return None
@@ -174,7 +180,11 @@ def _read_fields(rows: list[list[Cell]], ev: Evaluation) -> None:
             if field is None:
                 # OCR merged a value with the next label: "上海市…办公室 实施单位"
                 for label, name in _FIELD_LABELS.items():
-                    if key.endswith(label) and len(key) > len(label) and name == "implementing_unit":
+                    if (
+                        key.endswith(label)
+                        and len(key) > len(label)
+                        and name == "implementing_unit"
+                    ):
                         _set_field(ev, "competent_dept", cell.value[: -len(label)].strip(), cell)
                         field = name
                 if field is None:

@@ -29,7 +29,9 @@ def sniff(data: bytes, source: str) -> str:
     if data.startswith(_ZIP):
         return _sniff_zip(data, source)
     if data.startswith(_OLE):
-        raise ReadError(source, "旧版 Office 格式（.doc/.xls）暂不支持，请另存为 .docx 或 .xlsx 后再读取")
+        raise ReadError(
+            source, "旧版 Office 格式（.doc/.xls）暂不支持，请另存为 .docx 或 .xlsx 后再读取"
+        )
     return "text"
 
 
@@ -82,7 +84,9 @@ def _read_binary(kind: str, path: Path, source: str) -> Document:
     except ReadError as err:
         raise ReadError(str(path), err.message) from None
     except Exception as err:  # a library choking on a corrupt file: one clear line, no traceback
-        raise ReadError(str(path), f"文件已损坏或格式异常，无法作为 {kind.upper()} 读取（{type(err).__name__}）") from None
+        raise ReadError(
+            str(path), f"文件已损坏或格式异常，无法作为 {kind.upper()} 读取（{type(err).__name__}）"
+        ) from None
 
 
 def read_text(text: str, source: str) -> Document:

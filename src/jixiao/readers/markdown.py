@@ -18,7 +18,9 @@ from jixiao.readers.tsv_html import html_cell_text
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _NOISE = re.compile(r"^[\s*,.·`'\"_~|\-—=+#^]+$")
 # Scripts that do not occur in a Chinese finance report: a sign of OCR misreading.
-_FOREIGN = re.compile(r"[\u0370-\u03ff\u0400-\u04ff\u1100-\u11ff\u3130-\u318f\uac00-\ud7af\u2500-\u257f]")
+_FOREIGN = re.compile(
+    r"[\u0370-\u03ff\u0400-\u04ff\u1100-\u11ff\u3130-\u318f\uac00-\ud7af\u2500-\u257f]"
+)
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 
 

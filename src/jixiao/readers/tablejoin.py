@@ -38,7 +38,9 @@ def drop_repeated_headers(rows: list[T], key: Callable[[T], list[str]]) -> list[
         head = keys[:size]
         if len(keys) <= size or not all(len(k) >= 2 for k in head):
             continue
-        starts = [i for i in range(size, len(keys) - size + 1) if _same_headings(keys[i : i + size], head)]
+        starts = [
+            i for i in range(size, len(keys) - size + 1) if _same_headings(keys[i : i + size], head)
+        ]
         if starts:
             drop = {i + k for i in starts for k in range(size)}
             return [r for i, r in enumerate(rows) if i not in drop]
@@ -51,23 +53,28 @@ def repeated_header(first: Table, second: Table) -> int:
         if len(first.rows) <= size or len(second.rows) <= size:
             continue
         head = [_key(r) for r in first.rows[:size]]
-        if all(len(k) >= 2 for k in head) and _same_headings([_key(r) for r in second.rows[:size]], head):
+        if all(len(k) >= 2 for k in head) and _same_headings(
+            [_key(r) for r in second.rows[:size]], head
+        ):
             return size
     return 0
 
 
 def join_split_tables(doc: Document) -> None:
-    blocks = []
+    blocks: list = []
+    joined = False
     for block in doc.blocks:
         prev = blocks[-1] if blocks else None
         if isinstance(block, Table) and isinstance(prev, Table):
             skip = repeated_header(prev, block)
             if skip:
                 _append_rows(prev, block.rows[skip:])
+                joined = True
                 continue
         blocks.append(block)
     doc.blocks = blocks
-    renumber_tables(doc)
+    if joined:
+        renumber_tables(doc)
 
 
 def _append_rows(table: Table, rows: list[list[Cell]]) -> None:
@@ -75,6 +82,7 @@ def _append_rows(table: Table, rows: list[list[Cell]]) -> None:
         r = len(table.rows)
         for cell in row:
             cell.row = r
+            cell.loc = replace(cell.loc, table=table.index, row=r)
         table.rows.append(row)
     last = rows[-1][-1].loc if rows and rows[-1] else None
     if last is not None and last.line_end is not None:
@@ -83,6 +91,8 @@ def _append_rows(table: Table, rows: list[list[Cell]]) -> None:
 
 def renumber_tables(doc: Document) -> None:
     for index, table in enumerate(doc.tables()):
+        if table.index == index:
+            continue
         table.index = index
         table.loc = replace(table.loc, table=index)
         for r, row in enumerate(table.rows):

@@ -82,7 +82,13 @@ def _mend_rows(rows: list[list[_CellBuf]]) -> list[list[_CellBuf]]:
     modal = widths.most_common(1)[0][0]
     out: list[list[_CellBuf]] = []
     for row in rows:
-        if out and row[0].lines[0].strip() and len(row) < modal and len(out[-1]) < modal and len(out[-1]) + len(row) == modal:
+        if (
+            out
+            and row[0].lines[0].strip()
+            and len(row) < modal
+            and len(out[-1]) < modal
+            and len(out[-1]) + len(row) == modal
+        ):
             out[-1].extend(row)
         else:
             out.append(row)
@@ -90,7 +96,9 @@ def _mend_rows(rows: list[list[_CellBuf]]) -> list[list[_CellBuf]]:
 
 
 def _emit_table(doc: Document, buf: _TableBuf, source: str) -> None:
-    buf.rows = drop_repeated_headers(_mend_rows(buf.rows), key=lambda r: [fold_ws("\n".join(c.lines)) for c in r])
+    buf.rows = drop_repeated_headers(
+        _mend_rows(buf.rows), key=lambda r: [fold_ws("\n".join(c.lines)) for c in r]
+    )
     if len(buf.rows) == 1 and len(buf.rows[0]) == 1:
         cell = buf.rows[0][0]
         for offset, line in enumerate(cell.lines):

@@ -45,7 +45,9 @@ def read_text(text: str, source: str) -> Document:
         flush()
         if not line.strip():
             continue
-        doc.blocks.append(Paragraph(html_cell_text(line), Loc(source, line=number, line_end=number)))
+        doc.blocks.append(
+            Paragraph(html_cell_text(line), Loc(source, line=number, line_end=number))
+        )
     flush()
     join_split_tables(doc)
     return doc
@@ -61,7 +63,12 @@ def _emit(doc: Document, lines: list[tuple[int, list[str]]], source: str) -> Non
     for r, (number, raw) in enumerate(lines):
         table.rows.append(
             [
-                Cell(html_cell_text(c), r, k, Loc(source, line=number, line_end=number, table=index, row=r, col=k))
+                Cell(
+                    html_cell_text(c),
+                    r,
+                    k,
+                    Loc(source, line=number, line_end=number, table=index, row=r, col=k),
+                )
                 for k, c in enumerate(raw)
             ]
         )

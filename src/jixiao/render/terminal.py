@@ -28,7 +28,18 @@ def print_reports(reports: list[Report], console: Console) -> None:
             console.print("  没有识别到绩效评价表\n")
             continue
         table = Table(show_lines=False, pad_edge=False)
-        for col in ("#", "类型", "标题", "项目/单位", "资金执行率", "指标数", "Σ分值", "Σ得分", "总分", "等次"):
+        for col in (
+            "#",
+            "类型",
+            "标题",
+            "项目/单位",
+            "资金执行率",
+            "指标数",
+            "Σ分值",
+            "Σ得分",
+            "总分",
+            "等次",
+        ):
             table.add_column(col, overflow="fold")
         for i, ev in enumerate(report.evaluations, start=1):
             table.add_row(*_row(i, ev))
