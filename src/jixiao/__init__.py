@@ -1,7 +1,7 @@
 """jixiao (绩效): read, re-score and audit Chinese budget performance evaluation reports.
 
-    >>> from jixiao import read, extract
-    >>> report = extract(read("report.docx"))
+>>> from jixiao import read, extract
+>>> report = extract(read("report.docx"))
 """
 
 from jixiao.extract import extract
