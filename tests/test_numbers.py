@@ -425,11 +425,14 @@ def test_format_number_parses_back(x: float) -> None:
 @example("百分之")
 @example("9" * 400)
 @example("1e99999")
+@example("0." + "0" * 400 + "1")
 def test_never_raises(text: str) -> None:
     number = parse_number(text)
     assert number is None or math.isfinite(number)
     quantity = parse_quantity(text)
     assert quantity is None or isinstance(quantity, Quantity)
+    if quantity is not None:
+        assert 0 <= quantity.tolerance <= 0.5
     assert decimals_of(text) >= 0
 
 

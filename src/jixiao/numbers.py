@@ -52,7 +52,8 @@ class Quantity:
     @property
     def tolerance(self) -> float:
         """Half a unit of the last printed digit: ``83.15`` → 0.005."""
-        return 0.5 / 10**self.decimals
+        # Past ~300 decimals 10**d no longer converts to float; the tolerance is 0 anyway.
+        return 0.5 / 10**self.decimals if self.decimals < 300 else 0.0
 
     @property
     def is_percent(self) -> bool:
@@ -92,7 +93,8 @@ _TRANS.update(
 
 
 def _normalize(text: str) -> str:
-    return text.translate(_TRANS).strip()
+    # Most cells are plain ASCII: skip the translation for them.
+    return (text if text.isascii() else text.translate(_TRANS)).strip()
 
 
 # --- units --------------------------------------------------------------------------------
@@ -126,8 +128,13 @@ _UNIT = (
 
 # A run of digits with single ',' / '.' separators; _interpret decides what they mean.
 _NUM = r"[0-9]+(?:[.,][0-9]+)*|\.[0-9]+"
-_NUM_EXP = r"[0-9]+(?:\.[0-9]+)?[eE][+-]?[0-9]+"  # spreadsheet exports: '1.5E+07'
-_CELL_RE = re.compile(rf"([+-])?\s*({_NUM_EXP}|{_NUM})\s*({_UNIT})?")
+_EXP = r"(?:[eE][+-]?[0-9]+)?"  # spreadsheet exports: '1.5E+07'
+# The unit tail is looked up in a set rather than matched by _UNIT: a long alternation
+# costs more than the rest of the parse on every cell.
+_CELL_RE = re.compile(rf"([+-])?\s*((?:{_NUM}){_EXP})\s*(.{{0,8}})", re.DOTALL)
+_CELL_UNITS = frozenset(
+    {*_BASE_UNITS, *_ASCII_UNITS, "万", "亿", "千"} | {p + u for p in "万亿千" for u in _BASE_UNITS}
+)
 _SEP_RE = re.compile(r"[.,]")
 
 
@@ -135,13 +142,17 @@ def _interpret(body: str) -> tuple[float, int] | None:
     """``'21,252,800.00'`` → (21252800.0, 2); None when the separators are ambiguous."""
     if "e" in body or "E" in body:
         mantissa, _, exponent = body.lower().partition("e")
+        if "," in mantissa or mantissa.count(".") > 1 or len(exponent) > 5:
+            return None
         value = float(body)
-        if not math.isfinite(value) or len(exponent) > 5:
+        if not math.isfinite(value):
             return None
         frac_len = len(mantissa.partition(".")[2])
         return clean_float(value), max(0, frac_len - int(exponent))
     if "," not in body and body.count(".") <= 1:
-        int_part, _, frac = body.partition(".")  # the common case: plain decimal
+        # The common case: a plain decimal.
+        value = float(body)
+        int_part, _, frac = body.partition(".")
     else:
         groups = _SEP_RE.split(body)
         seps = [c for c in body if c in ".,"]
@@ -165,11 +176,11 @@ def _interpret(body: str) -> tuple[float, int] | None:
         if any(len(g) != 3 for g in int_groups[1:]):
             return None  # '12,13' is two numbers, not twelve-thousand-odd
         int_part = "".join(int_groups)
-    value = float(f"{int_part or '0'}.{frac or '0'}")
+        value = float(f"{int_part}.{frac}" if frac else int_part)
     if not math.isfinite(value):
-        return None
+        return None  # '9' * 400
     decimals = len(frac)
-    if len((int_part + frac).lstrip("0")) >= 16:
+    if len(body) >= 16 and len((int_part + frac).lstrip("0")) >= 16:
         # More digits than a double holds: an export artifact ('8.3150000000000001'),
         # and the artifact digits are not precision.
         value = clean_float(value)
@@ -190,13 +201,16 @@ def _parse_cell(s: str) -> tuple[float, int, str | None] | None:
     m = _CELL_RE.fullmatch(s)
     if m is None:
         return None
+    unit = m.group(3) or None
+    if unit is not None and unit not in _CELL_UNITS:
+        return None
     interpreted = _interpret(m.group(2))
     if interpreted is None:
         return None
     value, decimals = interpreted
     if m.group(1) == "-":
         value = -value
-    return value, decimals, m.group(3)
+    return value, decimals, unit
 
 
 # --- Chinese numerals ---------------------------------------------------------------------
@@ -207,6 +221,8 @@ _CN_GATE_RE = re.compile(rf"[{_CN_DIGITS}十拾]|百分")
 _CN_RUN = rf"[{_CN_NUMERAL}]+(?:点[{_CN_DIGITS}]+)?"
 _CN_RUN_RE = re.compile(_CN_RUN)
 _CN_PERCENT_RE = re.compile(rf"([百千])分之({_CN_RUN})")
+# A whole cell that could be a Chinese numeral with a unit ('十五项', '百分之九十').
+_CN_CELL_RE = re.compile(rf"(?:[百千]分之)?{_CN_RUN}\s*\S{{0,5}}|百分百")
 _CN_FRACTION_RE = re.compile(rf"{_CN_RUN}分之{_CN_RUN}")  # 三分之一: not a quantity we audit
 # Words that contain numerals but are not numbers ('十分满意' is 'very satisfied', not 10分).
 _CN_STOP_RE = re.compile(
@@ -463,7 +479,7 @@ def parse_number(text: str | None) -> float | None:
     if not s:
         return None
     parsed = _parse_cell(s)
-    if parsed is None and len(s) <= 32 and _CN_GATE_RE.search(s):
+    if parsed is None and _CN_CELL_RE.fullmatch(s):
         converted = _convert_chinese(s)
         if converted != s:
             parsed = _parse_cell(converted)
