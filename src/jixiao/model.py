@@ -96,15 +96,15 @@ class Report(BaseModel):
 
     def to_json(self) -> dict[str, Any]:
         """The interchange object: schema fields in schema order, then the extras."""
-        return _tidy(self.model_dump(mode="json"))
+        return tidy_numbers(self.model_dump(mode="json"))
 
 
-def _tidy(value: Any) -> Any:
+def tidy_numbers(value: Any) -> Any:
     """Integral floats print as integers (``100`` rather than ``100.0``), like the gold files."""
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return int(value)
     if isinstance(value, dict):
-        return {k: _tidy(v) for k, v in value.items()}
+        return {k: tidy_numbers(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_tidy(v) for v in value]
+        return [tidy_numbers(v) for v in value]
     return value

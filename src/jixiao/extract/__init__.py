@@ -62,7 +62,7 @@ def _continue_previous(
         return
     grid = headerless_grid(table)
     if grid is not None:
-        attach(found[-1][1], grid, None)
+        attach(found[-1][1], grid)
 
 
 def _complete(

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from jixiao.document import Cell, Paragraph, Table
+from jixiao.document import Paragraph, Table
 from jixiao.extract.columns import ColumnMap
 from jixiao.extract.grid import GridResult, read_grid
 from jixiao.extract.text import compact
@@ -105,9 +105,9 @@ def headerless_grid(table: Table) -> GridResult | None:
     return grid if grid.indicators else None
 
 
-def attach(ev: Evaluation, grid: GridResult, first: Cell | None) -> None:
+def attach(ev: Evaluation, grid: GridResult) -> None:
+    """Append a continuation's indicators; its total counts when the table had none."""
     ev.indicators.extend(grid.indicators)
     if ev.total_score is None and grid.total_score is not None:
         ev.total_weight, ev.total_score = grid.total_weight, grid.total_score
     ev.uncertain = True
-    del first

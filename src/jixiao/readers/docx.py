@@ -12,11 +12,11 @@ body. DOCX has no reliable page numbers, so Locs carry no page.
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 from jixiao.document import Cell, Document, Loc, Paragraph, Table
 from jixiao.errors import ReadError
+from jixiao.readers.ooxml import check_package
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -53,16 +53,7 @@ def read(path: Path, source: str) -> Document:
 
 
 def _open_body(path: Path, source: str):
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(8)
-    except OSError as err:
-        raise ReadError(source, f"无法读取文件（{err.strerror or err}）") from None
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        # An OLE container is either a Word 97-2003 .doc or an encrypted OOXML package.
-        raise ReadError(source, "文件是旧版 .doc 或已加密的 DOCX，无法作为 DOCX 读取")
-    if not zipfile.is_zipfile(path):
-        raise ReadError(source, "文件已损坏，无法作为 DOCX 读取")
+    check_package(path, source, "DOCX", ".doc")
     try:
         import docx
 

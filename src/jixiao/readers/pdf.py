@@ -23,12 +23,13 @@ text lines on the page (table text not counted); cells carry table, row and grid
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from jixiao.document import Cell, Document, Loc, Paragraph, Table
 from jixiao.errors import ReadError
+from jixiao.readers.tablejoin import append_rows
 
 _TOL = 1.0  # points: boxes of one grid meet at the same coordinates up to rounding
 _PAGE_NUMBER = re.compile(
@@ -244,9 +245,5 @@ def _append(table: Table, part: Table, header: list[list[str]]) -> None:
         if keys == header[:size] and any(v for k in keys for v in k):
             rows = rows[size:]
             break
-    for row in rows:
-        r = len(table.rows)
-        for cell in row:
-            cell.row = r
-            cell.loc = replace(cell.loc, table=table.index, row=r)
-        table.rows.append(row)
+    if rows:
+        append_rows(table, rows)

@@ -68,7 +68,7 @@ def join_split_tables(doc: Document) -> None:
         if isinstance(block, Table) and isinstance(prev, Table):
             skip = repeated_header(prev, block)
             if skip:
-                _append_rows(prev, block.rows[skip:])
+                append_rows(prev, block.rows[skip:])
                 joined = True
                 continue
         blocks.append(block)
@@ -77,7 +77,7 @@ def join_split_tables(doc: Document) -> None:
         renumber_tables(doc)
 
 
-def _append_rows(table: Table, rows: list[list[Cell]]) -> None:
+def append_rows(table: Table, rows: list[list[Cell]]) -> None:
     for row in rows:
         r = len(table.rows)
         for cell in row:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import warnings
-import zipfile
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -31,6 +30,7 @@ from pathlib import Path
 
 from jixiao.document import Cell, Document, Loc, Paragraph, Table
 from jixiao.errors import ReadError
+from jixiao.readers.ooxml import check_package
 
 _HUGE_ROW = 100_000  # a merged range reaching this far is a whole-column selection
 _HUGE_COL = 1_000
@@ -52,16 +52,7 @@ def read(path: Path, source: str) -> Document:
 
 
 def _open(path: Path, source: str):
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(8)
-    except OSError as err:
-        raise ReadError(source, f"无法读取文件（{err.strerror or err}）") from None
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        # An OLE container is either an Excel 97-2003 .xls or an encrypted OOXML package.
-        raise ReadError(source, "文件是旧版 .xls 或已加密的 XLSX，无法作为 XLSX 读取")
-    if not zipfile.is_zipfile(path):
-        raise ReadError(source, "文件已损坏，无法作为 XLSX 读取")
+    check_package(path, source, "XLSX", ".xls")
     try:
         import openpyxl
 

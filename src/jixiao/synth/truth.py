@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from jixiao.model import tidy_numbers
 from jixiao.synth.content import EvalTable, IndicatorRow, SampleReport
 from jixiao.synth.fmt import NULL_TEXTS, fmt_amount, fmt_num, fmt_rate, parse_num
 
@@ -16,17 +17,6 @@ from jixiao.synth.fmt import NULL_TEXTS, fmt_amount, fmt_num, fmt_rate, parse_nu
 def _text(value: str | None) -> str | None:
     folded = " ".join((value or "").split())
     return None if folded in NULL_TEXTS else folded
-
-
-def _tidy(value: Any) -> Any:
-    """Integral floats as integers (``100``, not ``100.0``), like ``Report.to_json``."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, dict):
-        return {k: _tidy(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_tidy(v) for v in value]
-    return value
 
 
 def _indicator(table: EvalTable, row: IndicatorRow) -> dict[str, Any]:
@@ -85,7 +75,7 @@ def _evaluation(table: EvalTable) -> dict[str, Any]:
 
 def expected_report(report: SampleReport) -> dict[str, Any]:
     """The truth for ``report``; ``source`` is the stem until ``expected_for`` names the file."""
-    return _tidy(
+    return tidy_numbers(
         {
             "source": report.stem,
             "entity": report.entity,
