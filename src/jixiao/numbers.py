@@ -23,6 +23,7 @@ import math
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal
+from functools import lru_cache
 
 __all__ = [
     "Quantity",
@@ -466,6 +467,7 @@ def _parse_free(s: str, text: str) -> Quantity | None:
 # --- public API ---------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1 << 16)  # pure; the recognizers parse the same cells repeatedly
 def parse_number(text: str | None) -> float | None:
     """The number in a cell meant to hold one number, in its printed unit, else None.
 

@@ -71,6 +71,9 @@ class ColumnMap:
     grid_known: bool
     header_rows: int = 1
     extra: dict[int, str] = field(default_factory=dict)  # expert columns: index -> heading
+    # memos: rows of one table repeat the same shapes, and the recognizers ask per cell
+    _placements: dict[tuple, tuple[int, int]] = field(default_factory=dict, repr=False)
+    _columns: dict[str, list[int]] = field(default_factory=dict, repr=False)
 
     def has(self, role: str) -> bool:
         return role in self.roles
@@ -99,14 +102,26 @@ class ColumnMap:
         label such as ``总分`` stands at the left).
         """
         n = len(self.roles)
-        kinds = [_cell_kind(c.text) for c in row]
-        best, best_at, best_gap = None, 0, n - len(row)
+        kinds = tuple(_cell_kind(c.text) for c in row)
+        key = (kinds, tuple(self.extra))
+        placement = self._placements.get(key)
+        if placement is None:
+            placement = self._placements[key] = self._best_placement(kinds)
+        at, gap = placement
+        out: list[Cell | None] = list(row[:at]) + [None] * gap + list(row[at:])
+        out += [None] * (n - len(out))
+        return out[:n]
+
+    def _best_placement(self, kinds: tuple[str, ...]) -> tuple[int, int]:
+        """Where the gap goes (index, width) for a row of these cell kinds."""
+        n = len(self.roles)
+        best, best_at, best_gap = None, 0, n - len(kinds)
         # a gap in the row, and perhaps one missing cell at its end (a dropped empty last cell)
         for tail in (0, 1):
-            gap = n - len(row) - tail
+            gap = n - len(kinds) - tail
             if gap < 0:
                 continue
-            for at in [1, 0, *range(2, len(row) + 1)]:
+            for at in [1, 0, *range(2, len(kinds) + 1)]:
                 fit = sum(
                     _fit(
                         kind,
@@ -117,23 +132,30 @@ class ColumnMap:
                 )
                 if best is None or fit > best:
                     best, best_at, best_gap = fit, at, gap
-        out: list[Cell | None] = list(row[:best_at]) + [None] * best_gap + list(row[best_at:])
-        out += [None] * (n - len(out))
-        return out[:n]
+        return best_at, best_gap
 
     def get(
         self, row: list[Cell], role: str, aligned: list[Cell | None] | None = None
     ) -> Cell | None:
         """The first cell under a column of this role that holds text (or the first at all)."""
         cells = aligned if aligned is not None else self.align(row)
-        found = [c for k, c in enumerate(cells) if self.roles[k] == role and c is not None]
-        return next((c for c in found if c.value), found[0] if found else None)
+        columns = self._columns.get(role)
+        if columns is None:
+            columns = self._columns[role] = [k for k, r in enumerate(self.roles) if r == role]
+        first = None
+        for k in columns:
+            if (c := cells[k]) is not None:
+                if c.value:
+                    return c
+                first = first or c
+        return first
 
 
 _NUMERIC_ROLES = {"weight", "score", "level1_weight", "level2_weight", "rowsum"}
 _TEXT_ROLES = {"level1", "level2", "name", "criteria", "note"}
 
 
+@lru_cache(maxsize=1 << 16)
 def _cell_kind(text: str) -> str:
     if not text.strip():
         return "empty"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from jixiao.document import Cell
 from jixiao.extract.columns import ColumnMap, header_role
@@ -43,9 +44,12 @@ class GridResult:
     end: int = 0  # index of the first row after the grid
 
 
+_MEANINGFUL = re.compile(r"[\u4e00-\u9fff0-9]")
+
+
 def total_label(row: list[Cell]) -> re.Match[str] | None:
     """The 总分 label in a row's first meaningful cell (OCR noise like ``)`` is skipped)."""
-    first = next((c for c in row if re.search(r"[\u4e00-\u9fff0-9]", c.value)), None)
+    first = next((c for c in row if _MEANINGFUL.search(c.value)), None)
     return TOTAL_LABEL.match(compact(first.text)) if first else None
 
 
@@ -140,16 +144,24 @@ def _num(cell: Cell | None) -> float | None:
     return parse_number(cell.text) if cell is not None else None
 
 
+_HEADER_ROLES = frozenset({"level1", "level2", "name", "weight", "score", "target", "actual"})
+
+
 def _is_repeated_header(row: list[Cell]) -> bool:
-    roles = {header_role(c.text) for c in row if c.value} - {None}
-    return len(roles & {"level1", "level2", "name", "weight", "score", "target", "actual"}) >= 2
+    return _names_two_roles(tuple(c.text for c in row))
+
+
+@lru_cache(maxsize=4096)
+def _names_two_roles(texts: tuple[str, ...]) -> bool:
+    return len({header_role(t) for t in texts if t.strip()} & _HEADER_ROLES) >= 2
 
 
 def _bare_total(row: list[Cell], cmap: ColumnMap, aligned: list[Cell | None]) -> bool:
     """OCR sometimes drops the 总分 label: a row holding only two numbers, the first 100."""
     texts = [c.value for c in row if c.value]
-    nums = [parse_number(t) for t in texts]
-    return len(texts) == 2 and all(n is not None for n in nums) and nums[0] == 100
+    if len(texts) != 2:
+        return False
+    return parse_number(texts[0]) == 100 and parse_number(texts[1]) is not None
 
 
 def _read_total(

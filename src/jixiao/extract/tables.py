@@ -62,6 +62,13 @@ class TableEvaluation:
     has_title_row: bool  # the table's first row is its own title (OCR tables)
 
 
+_OWN_TITLE = re.compile(r"[\u4e00-\u9fff（）()]{4,40}(表|报告|框架)")
+_FUNDS_STANDARD = re.compile(r"年初预算数?|全年预算数?|全年执行数?")
+_FUNDS_VARIANT = re.compile(r"实际支出|实际到位")
+_GOAL = re.compile(r"预期目标|^目标$")
+_GOAL_DONE = re.compile(r"实际完成|完成情况")
+
+
 def recognize(table: Table, grid_known: bool) -> TableEvaluation | None:
     rows = table.rows
     funds_at = _find_funds_header(rows)
@@ -103,7 +110,7 @@ def recognize(table: Table, grid_known: bool) -> TableEvaluation | None:
             "department_self" if _looks_departmental(ev) else "project_review"
         )  # refined by title later
     first = "".join(c.value for c in rows[0] if c.value) if rows else ""
-    has_title = bool(re.fullmatch(r"[\u4e00-\u9fff（）()]{4,40}(表|报告|框架)", first))
+    has_title = bool(_OWN_TITLE.fullmatch(first))
     if has_title:
         ev.title = first  # the table's own first row (OCR may split it over cells)
     return TableEvaluation(ev, has_title)
@@ -112,9 +119,9 @@ def recognize(table: Table, grid_known: bool) -> TableEvaluation | None:
 def _find_funds_header(rows: list[list[Cell]]) -> int | None:
     for r, row in enumerate(rows):
         keys = [compact(c.text) for c in row]
-        standard = sum(1 for k in keys if re.search(r"年初预算数?|全年预算数?|全年执行数?", k))
+        standard = sum(1 for k in keys if _FUNDS_STANDARD.search(k))
         variant = any("计划安排资金" in k for k in keys) and any(
-            re.search(r"实际支出|实际到位", k) for k in keys
+            _FUNDS_VARIANT.search(k) for k in keys
         )
         if standard >= 2 or variant:
             return r
@@ -287,8 +294,8 @@ def _read_goal(rows: list[list[Cell]], ev: Evaluation) -> None:
     """年度总体目标: a row [预期目标 | 实际完成情况] and the texts under it."""
     for r, row in enumerate(rows[:-1]):
         keys = [compact(c.text) if len(compact(c.text)) <= 10 else "" for c in row]
-        goal_at = next((i for i, k in enumerate(keys) if re.search(r"预期目标|^目标$", k)), None)
-        done_at = next((i for i, k in enumerate(keys) if re.search(r"实际完成|完成情况", k)), None)
+        goal_at = next((i for i, k in enumerate(keys) if _GOAL.search(k)), None)
+        done_at = next((i for i, k in enumerate(keys) if _GOAL_DONE.search(k)), None)
         if goal_at is None or done_at is None:
             continue
         below = rows[r + 1]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from jixiao.document import fold_ws
 
@@ -11,14 +12,17 @@ _SPACE = re.compile(r"\s+")
 _WEIGHT_NOTE = re.compile(r"\s*[（(]\s*(\d+(?:\.\d+)?)\s*分?\s*[)）]?\s*$")
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _CJK_BREAK = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
+_HAS_CJK = re.compile(f"[{_CJK}]")
 _NULLS = {"", "—", "–", "-", "_", "——", "/", "－", "__"}
 
 
+@lru_cache(maxsize=1 << 16)  # recognizers ask for the same cells many times
 def compact(text: str | None) -> str:
     """Text without any white space: for matching labels like ``总  分`` or ``年度\\n指标值``."""
     return _SPACE.sub("", text or "")
 
 
+@lru_cache(maxsize=1 << 16)
 def value_or_none(text: str | None) -> str | None:
     """The interchange convention: folded text, or None for an empty cell or a dash."""
     if text is None:
@@ -27,6 +31,7 @@ def value_or_none(text: str | None) -> str | None:
     return None if folded in _NULLS else folded
 
 
+@lru_cache(maxsize=1 << 16)
 def split_weight_note(text: str | None) -> tuple[str | None, float | None]:
     """``产出 指标 (50分）`` -> (``产出 指标``, 50.0); text without a note is returned as is."""
     value = value_or_none(text)
@@ -45,4 +50,4 @@ def join_wrapped_name(text: str | None) -> str | None:
 
 
 def has_cjk(text: str) -> bool:
-    return re.search(f"[{_CJK}]", text) is not None
+    return _HAS_CJK.search(text) is not None

@@ -9,7 +9,6 @@ appended. Table indices are renumbered afterwards so that Locs stay consistent.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from typing import TypeVar
 
 from jixiao.document import Cell, Document, Table
@@ -34,12 +33,19 @@ def _same_headings(a: list[tuple[str, ...]], b: list[tuple[str, ...]]) -> bool:
 def drop_repeated_headers(rows: list[T], key: Callable[[T], list[str]]) -> list[T]:
     """Drop rows that repeat the table's leading header rows further down (page breaks)."""
     keys = [tuple(k for k in key(r) if k) for r in rows]
+    if not keys:
+        return rows
+    # a repeat starts with the first header cell (a cheap filter before the full comparison)
+    first = keys[0][:1]
+    candidates = [i for i, k in enumerate(keys) if i and k[:1] == first]
     for size in (3, 2, 1):
         head = keys[:size]
         if len(keys) <= size or not all(len(k) >= 2 for k in head):
             continue
         starts = [
-            i for i in range(size, len(keys) - size + 1) if _same_headings(keys[i : i + size], head)
+            i
+            for i in candidates
+            if size <= i <= len(keys) - size and _same_headings(keys[i : i + size], head)
         ]
         if starts:
             drop = {i + k for i in starts for k in range(size)}
@@ -82,7 +88,7 @@ def append_rows(table: Table, rows: list[list[Cell]]) -> None:
         r = len(table.rows)
         for cell in row:
             cell.row = r
-            cell.loc = replace(cell.loc, table=table.index, row=r)
+            cell.loc = cell.loc.at(table=table.index, row=r)
         table.rows.append(row)
     last = rows[-1][-1].loc if rows and rows[-1] else None
     if last is not None and last.line_end is not None:
@@ -94,8 +100,8 @@ def renumber_tables(doc: Document) -> None:
         if table.index == index:
             continue
         table.index = index
-        table.loc = replace(table.loc, table=index)
+        table.loc = table.loc.at(table=index)
         for r, row in enumerate(table.rows):
             for cell in row:
                 cell.row = r
-                cell.loc = replace(cell.loc, table=index, row=r)
+                cell.loc = cell.loc.at(table=index, row=r)

@@ -25,6 +25,7 @@ class _CellBuf:
     first: int
     last: int
     gap: int = 0  # blank lines before this cell's first line
+    text: str = ""  # the joined lines, once the table is complete
 
 
 @dataclass(slots=True)
@@ -96,8 +97,11 @@ def _mend_rows(rows: list[list[_CellBuf]]) -> list[list[_CellBuf]]:
 
 
 def _emit_table(doc: Document, buf: _TableBuf, source: str) -> None:
+    for row in buf.rows:
+        for cb in row:
+            cb.text = "\n".join(cb.lines).strip("\n")
     buf.rows = drop_repeated_headers(
-        _mend_rows(buf.rows), key=lambda r: [fold_ws("\n".join(c.lines)) for c in r]
+        _mend_rows(buf.rows), key=lambda r: [fold_ws(c.text) for c in r]
     )
     if len(buf.rows) == 1 and len(buf.rows[0]) == 1:
         cell = buf.rows[0][0]
@@ -111,9 +115,8 @@ def _emit_table(doc: Document, buf: _TableBuf, source: str) -> None:
     for r, row in enumerate(buf.rows):
         cells = []
         for c, cb in enumerate(row):
-            text = "\n".join(cb.lines).strip("\n")
-            loc = Loc(source, line=cb.first, line_end=cb.last, table=index, row=r, col=c)
-            cells.append(Cell(text=text, row=r, col=c, loc=loc))
+            loc = Loc(source, None, cb.first, cb.last, index, r, c)  # positional: hot loop
+            cells.append(Cell(cb.text, r, c, loc))
         rows.append(cells)
     first, last = buf.rows[0][0].first, buf.rows[-1][-1].last
     doc.blocks.append(Table(rows, Loc(source, line=first, line_end=last, table=index), index))
