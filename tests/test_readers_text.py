@@ -106,6 +106,14 @@ def test_tsv_html_cells_and_page_tables_joined():
     assert len(rows) == 4
 
 
+def test_tsv_html_comparison_signs_are_text_not_tags():
+    from jixiao.readers.tsv_html import html_cell_text
+
+    rule = "1. 比率<5%的，得1分； 2. 5%≤比率≤10%的，得0.5分； 3. 比率>10%的，得0分。"
+    assert html_cell_text(f"<p>{rule}</p>") == rule
+    assert html_cell_text('<ol style="x"><li>甲</li></ol>&lt;b&gt;<!-- 注 -->') == "甲\n<b>"
+
+
 @pytest.mark.parametrize(
     "encoding,bom", [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("gb18030", b"")]
 )

@@ -48,6 +48,8 @@ class Indicator(BaseModel):
     score: float | None = None
     note: str | None = None
     loc: LocDict | None = None
+    # extras
+    criteria: str | None = None  # the 评分标准 / 指标说明 printed in the row, if any
     cells: dict[str, LocDict] = Field(default_factory=dict)
     printed: dict[str, str] = Field(default_factory=dict)
     # the level-1 / level-2 weights printed in their cells, e.g. ``产出指标(50分)`` -> 50
@@ -85,6 +87,17 @@ class Evaluation(BaseModel):
     uncertain: bool = False
 
 
+class Figure(BaseModel):
+    """A number stated in the narrative, with the words that lead to it."""
+
+    label: str
+    value: float
+    unit: str | None = None
+    decimals: int = 0
+    text: str  # the sentence it stands in
+    loc: LocDict | None = None
+
+
 class Report(BaseModel):
     source: str
     entity: str | None = None
@@ -93,6 +106,7 @@ class Report(BaseModel):
     # extras
     format: str | None = None
     warnings: list[str] = Field(default_factory=list)
+    figures: list[Figure] = Field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """The interchange object: schema fields in schema order, then the extras."""

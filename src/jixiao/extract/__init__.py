@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from jixiao.document import Document, Paragraph, Table
 from jixiao.extract.context import Context, entity_of, year_of
+from jixiao.extract.narrative import narrative_figures
 from jixiao.extract.ocr import attach, flattened_self_eval, headerless_grid
 from jixiao.extract.tables import recognize
 from jixiao.model import Evaluation, Report
@@ -48,6 +49,7 @@ def extract(doc: Document) -> Report:
         evaluations=evaluations,
         format=doc.format,
         warnings=list(doc.warnings),
+        figures=narrative_figures(doc),
     )
     return report
 

@@ -122,6 +122,7 @@ def read_grid(
             if level2[1] is not None
             else _num(cmap.get(row, "level2_weight", aligned)),
         )
+        ind.criteria = _criteria(cmap, aligned)
         for role, cell in [("name", name_cell), *fields.items()]:
             if cell is not None:
                 ind.cells[role] = cell.loc.to_dict()
@@ -134,6 +135,14 @@ def read_grid(
         if uncertain and not has_data:
             pending = ind
     return out
+
+
+def _criteria(cmap: ColumnMap, aligned: list[Cell | None]) -> str | None:
+    """All criteria columns of the row (指标说明 and 评分标准 may both be printed)."""
+    texts = [
+        c.value for k, c in enumerate(aligned) if c is not None and cmap.roles[k] == "criteria"
+    ]
+    return "\n".join(t for t in texts if t) or None
 
 
 def _text(cell: Cell | None) -> str | None:

@@ -15,7 +15,8 @@ from jixiao.document import Cell, Document, Loc, Paragraph, Table
 from jixiao.readers.tablejoin import join_split_tables
 
 _BREAK = re.compile(r"<\s*(?:br|/p|/li|/div|/tr)\s*/?>|<\s*(?:li|p)\b[^>]*>", re.I)
-_TAG = re.compile(r"<[^>]+>")
+# A tag starts with a letter, '/' or '!': '比率<5%的…比率>10%' is text, not a tag.
+_TAG = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?\s*>|<!--.*?-->", re.S)
 _SPACES = re.compile(r"[ \u3000\xa0]+")
 
 
