@@ -1,8 +1,8 @@
 """The bundled examples extract to their known truth, in every format.
 
 ``examples/expected/<stem>.json`` is written by the generator from the same structured data
-as the files, so it is what a perfect extractor gives. Text-like formats and DOCX/XLSX/HTML
-must match it exactly; PDF goes through layout analysis and has a lower bar for now.
+as the files, so it is what a perfect extractor gives. Every format, PDF included, must match
+it and give the same JSON as the text version.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ CASES = [
     for path in sorted(EXAMPLES.glob(exp.stem + ".*"))
     if path.suffix in (".txt", ".md", ".docx", ".xlsx", ".pdf", ".html")
 ]
-BAR = {".pdf": 0.6}
+BAR = {".pdf": 0.99}
 
 
 @pytest.mark.parametrize("expected,path", CASES, ids=[p.name for _, p in CASES])
@@ -38,7 +38,7 @@ def test_every_format_is_present():
     assert {".txt", ".md", ".tsv.txt", ".docx", ".xlsx", ".pdf", ".html"} <= suffixes
 
 
-def test_text_docx_xlsx_html_give_the_same_json():
+def test_every_format_gives_the_same_json():
     """Same tables, different formats: identical schema fields (locations differ, of course)."""
     fields = ("kind", "title", "subject", "funds", "indicators", "total_score", "experts")
 
@@ -52,7 +52,7 @@ def test_text_docx_xlsx_html_give_the_same_json():
 
     for exp in EXPECTED:
         base = core(EXAMPLES / f"{exp.stem}.txt")
-        for suffix in (".docx", ".xlsx", ".html", ".md", ".tsv.txt"):
+        for suffix in (".docx", ".xlsx", ".pdf", ".html", ".md", ".tsv.txt"):
             assert core(EXAMPLES / f"{exp.stem}{suffix}") == base, suffix
 
 

@@ -254,25 +254,36 @@ def _font() -> str:
     return "STSong-Light"
 
 
-def _table(data, spans=(), repeat_rows: int = 0):
+def _table(data, spans=(), repeat_rows: int = 0, widths=None, style=()):
     from reportlab.platypus import Table as RLTable
     from reportlab.platypus import TableStyle
 
-    style = [("FONT", (0, 0), (-1, -1), _font()), ("GRID", (0, 0), (-1, -1), 0.5, "black")]
-    style += [("SPAN", a, b) for a, b in spans]
-    table = RLTable(data, repeatRows=repeat_rows)
-    table.setStyle(TableStyle(style))
+    base = [("FONT", (0, 0), (-1, -1), _font()), ("GRID", (0, 0), (-1, -1), 0.5, "black")]
+    base += [("SPAN", a, b) for a, b in spans]
+    table = RLTable(data, colWidths=widths, repeatRows=repeat_rows)
+    table.setStyle(TableStyle([*base, *style]))
     return table
 
 
-def _build_pdf(path: Path, flowables, page_numbers: bool = False) -> Path:
+def _cell(text: str):
+    """A cell paragraph that wraps Chinese text at the cell width (``<br/>``: a line break)."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph as RLParagraph
+
+    style = ParagraphStyle("cell", fontName=_font(), fontSize=8, leading=10.5, wordWrap="CJK")
+    return RLParagraph(text, style)
+
+
+def _build_pdf(path: Path, flowables, page_numbers: bool = False, running: str = "") -> Path:
     from reportlab.lib.pagesizes import A4
     from reportlab.platypus import SimpleDocTemplate
 
     def footer(canvas, doc) -> None:
+        canvas.setFont(_font(), 9)
         if page_numbers:
-            canvas.setFont(_font(), 9)
             canvas.drawCentredString(A4[0] / 2, 30, f"- {doc.page} -")
+        if running:
+            canvas.drawCentredString(A4[0] / 2, A4[1] - 40, running)
 
     SimpleDocTemplate(str(path), pagesize=A4).build(
         flowables, onFirstPage=footer, onLaterPages=footer
@@ -317,10 +328,10 @@ def test_pdf_chinese_text_and_spanned_table(tmp_path: Path) -> None:
     ]  # fmt: skip
     cell = doc.tables()[0].rows[1][3]
     assert (cell.loc.page, cell.loc.table, cell.loc.row, cell.loc.col) == (1, 0, 1, 3)
-    # the paragraph wrapped over two lines is one Paragraph, the wrap kept as a line break
+    # the paragraph wrapped over two lines is one Paragraph, the wrap joined without a space
     wrapped = doc.blocks[2]
-    assert wrapped.text.replace("\n", "") == long
-    assert "\n" in wrapped.text and (wrapped.loc.line, wrapped.loc.line_end) == (2, 3)
+    assert wrapped.text == long
+    assert (wrapped.loc.line, wrapped.loc.line_end) == (2, 3)
 
 
 @pytest.mark.parametrize(("repeat_rows", "page_numbers"), [(1, False), (0, False), (1, True)])
@@ -359,6 +370,100 @@ def test_pdf_text_between_pages_keeps_tables_apart(tmp_path: Path) -> None:
     assert kinds(doc) == ["Table", "Paragraph", "Table"]
     assert [t.index for t in doc.tables()] == [0, 1]
     assert doc.tables()[1].loc.page == 2
+
+
+def test_pdf_wrapped_cell_text_is_joined_and_line_breaks_kept(tmp_path: Path) -> None:
+    data = [
+        [_cell("三级指标"), _cell("偏差原因分析及改进措施"), _cell("项目资金<br/>（万元）")],
+        [_cell("财政供养人员控制率"), _cell("Budget execution rate"), _cell("达到96.9%")],
+        [_cell("指标"), _cell("1．完成抽检；<br/>2．结果按时公布。"), _cell("")],
+    ]
+    table = _table(data, widths=[50, 70, 70], style=[("VALIGN", (0, 0), (-1, -1), "MIDDLE")])
+    doc = pdf_reader.read(_build_pdf(tmp_path / "wrap.pdf", [table]), "wrap.pdf")
+    (table,) = doc.tables()
+    assert [[c.text for c in row] for row in table.rows] == [
+        ["三级指标", "偏差原因分析及改进措施", "项目资金\n（万元）"],
+        ["财政供养人员控制率", "Budget execution rate", "达到96.9%"],
+        ["指标", "1．完成抽检；\n2．结果按时公布。", ""],
+    ]
+
+
+def test_pdf_vertically_centred_merged_label_is_on_the_anchor(tmp_path: Path) -> None:
+    data = [["一级指标", "二级指标", "分值"], ["产出指标", "数量", "10"], ["", "质量", "20"]]
+    data += [["", "时效", "30"], ["效益指标", "满意度", "40"]]
+    table = _table(data, spans=[((0, 1), (0, 3))], style=[("VALIGN", (0, 0), (-1, -1), "MIDDLE")])
+    doc = pdf_reader.read(_build_pdf(tmp_path / "mid.pdf", [table]), "mid.pdf")
+    assert [row[0] for row in shape(doc.tables()[0])] == [
+        ("一级指标", 0, 1, 1, False),
+        ("产出指标", 0, 1, 3, False),
+        ("", 0, 1, 1, True),
+        ("", 0, 1, 1, True),
+        ("效益指标", 0, 1, 1, False),
+    ]
+
+
+def test_pdf_split_table_whose_pages_have_different_column_edges(tmp_path: Path) -> None:
+    """On the first page every row spans the middle columns: one column edge is missing."""
+    data = [["项目名称", "道路维修", "", "备注"]]
+    data += [[f"资金{i}", f"{i}.00", "", ""] for i in range(1, 51)]
+    data += [[f"指标{i}", "数量", str(i), ""] for i in range(1, 31)]
+    spans = [((1, r), (2, r)) for r in range(51)]
+    path = _build_pdf(tmp_path / "cols.pdf", [_table(data, spans=spans)])
+    doc = pdf_reader.read(path, "cols.pdf")
+    assert kinds(doc) == ["Table"]
+    table = doc.tables()[0]
+    assert table.n_cols == 4 and table.n_rows == 81
+    assert len({c.loc.page for c in table.cells()}) >= 2
+    assert shape(table)[1] == [("资金1", 0, 1, 1, False), ("1.00", 1, 2, 1, False),
+                               ("", 3, 1, 1, False)]  # fmt: skip
+    assert shape(table)[-1] == [("指标30", 0, 1, 1, False), ("数量", 1, 1, 1, False),
+                                ("30", 2, 1, 1, False), ("", 3, 1, 1, False)]  # fmt: skip
+
+
+@pytest.mark.parametrize("text_on_second_page", [False, True])
+def test_pdf_merged_cell_cut_by_the_page_break(tmp_path: Path, text_on_second_page: bool) -> None:
+    """Word draws a merged cell cut by a page break as one box on each page."""
+    from reportlab.platypus import PageBreak
+
+    widths = [80, 120, 60]
+    top, bottom = ("", "产出指标") if text_on_second_page else ("产出指标", "")
+    first = [["一级指标", "三级指标", "分值"], [top, "数量", "10"], ["", "质量", "20"]]
+    second = [[bottom, "时效", "30"], ["", "成本", "40"], ["效益指标", "满意度", "50"]]
+    path = _build_pdf(
+        tmp_path / "cut.pdf",
+        [
+            _table(first, spans=[((0, 1), (0, 2))], widths=widths),
+            PageBreak(),
+            _table(second, spans=[((0, 0), (0, 1))], widths=widths),
+        ],
+    )
+    doc = pdf_reader.read(path, "cut.pdf")
+    assert kinds(doc) == ["Table"]
+    assert [row[0] for row in shape(doc.tables()[0])] == [
+        ("一级指标", 0, 1, 1, False),
+        ("产出指标", 0, 1, 4, False),
+        ("", 0, 1, 1, True),
+        ("", 0, 1, 1, True),
+        ("", 0, 1, 1, True),
+        ("效益指标", 0, 1, 1, False),
+    ]
+    assert [c.loc.page for c in doc.tables()[0].rows[3]] == [2, 2, 2]
+
+
+def test_pdf_running_header_does_not_split_a_table(tmp_path: Path) -> None:
+    data = [["序号", "指标名称", "指标值"]]
+    data += [[str(i), f"指标{i}", f"{i}"] for i in range(1, 151)]
+    path = _build_pdf(
+        tmp_path / "head.pdf",
+        [_table(data, repeat_rows=1), _para("说明：完")],
+        running="示例市财政局2023年度部门决算",
+    )
+    doc = pdf_reader.read(path, "head.pdf")
+    heads = [p for p in doc.paragraphs() if p.text == "示例市财政局2023年度部门决算"]
+    assert len(heads) >= 3  # kept as paragraphs
+    doc.blocks = [b for b in doc.blocks if b not in heads]
+    assert kinds(doc) == ["Table", "Paragraph"]
+    assert doc.tables()[0].texts() == data
 
 
 def test_pdf_without_text_layer(tmp_path: Path) -> None:

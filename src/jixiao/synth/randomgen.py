@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from functools import partial
 
+from jixiao.numbers import parse_quantity
 from jixiao.synth import plant
 from jixiao.synth.content import (
     EvalTable,
@@ -152,6 +153,19 @@ def _target(form: str, params: tuple, met: bool, rng: random.Random) -> tuple[st
     return good, good if met else bad
 
 
+def _rule_score(target: str, actual: str, weight: float, fallback: float) -> float:
+    """An unmet indicator's score under the standard rules (财预〔2020〕10号): ratio for ≥
+    targets, inverse ratio for ≤ targets, the 部分达成 band (60–80%) for worded ones."""
+    t, a = parse_quantity(target), parse_quantity(actual)
+    if t is None or a is None or t.value is None or a.value is None:
+        return round(weight * 0.7, 2) if t is None else fallback
+    if t.comparator in ("<=", "<"):
+        ratio = t.value / a.value if a.value else 1.0
+    else:
+        ratio = a.value / t.value if t.value else 1.0
+    return round(min(ratio, 1.0) * weight, 2)
+
+
 def _self_table(rng: random.Random, entity: str, project: str, unit: str, year: int) -> EvalTable:
     money_unit = "元" if rng.random() < 0.25 else "万元"
     scale = 10000 if money_unit == "元" else 1
@@ -181,7 +195,8 @@ def _self_table(rng: random.Random, entity: str, project: str, unit: str, year: 
             met = rng.random() < 0.75
             target, actual = _target(form, params, met, rng)
             assert target_met(target, actual) is met  # the pools must speak our target forms
-            score = float(w) if met else _deduct(w, rng)
+            # drawn as before the rule score existed, so the rest of the report stays the same
+            score = float(w) if met else _rule_score(target, actual, w, _deduct(w, rng))
             note = None if met else rng.choice(REASONS)
             rows.append(IndicatorRow(level1, level2, name, w, score, target, actual, note))
     return EvalTable(
