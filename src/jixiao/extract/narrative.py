@@ -12,7 +12,6 @@ import re
 
 from jixiao.document import Document, Paragraph
 from jixiao.model import Figure, loc_dict
-from jixiao.numbers import decimals_of
 
 _SENTENCE = re.compile(r"[^。；;！!？?\n]+[。；;！!？?]?")
 _CLAUSE_BREAK = re.compile(r"[，,、：:（(）)]")
@@ -24,16 +23,19 @@ _FIGURE = re.compile(
 _FILLER = re.compile(r"^(其中|共计|合计|共|为|达到?|是|约|计|，|,)+|(为|达到?|共计|约|是|计)+$")
 # after a unit-less number: dates, list markers, names like 5G / 2.0版 / 25+1+1
 _SKIP_UNITS_AFTER = re.compile(r"^\s*(年|月|日|号|季度|、|\.(?!\d)|[A-Za-z+＋/]|版)")
+_SPACE = re.compile(r"\s+")
+_DIGIT = re.compile(r"\d")
 _MAX_FIGURES = 5000  # a report is a few hundred; a runaway input must not explode the model
 
 
 def narrative_figures(doc: Document) -> list[Figure]:
     figures: list[Figure] = []
     for block in doc.blocks:
-        if not isinstance(block, Paragraph):
-            continue
+        if not isinstance(block, Paragraph) or not _DIGIT.search(block.text):
+            continue  # most paragraphs state no figure: skip them before any real work
         for sentence in _SENTENCE.findall(block.value):
-            figures.extend(_figures_in(sentence.strip(), block))
+            if _DIGIT.search(sentence):
+                figures.extend(_figures_in(sentence.strip(), block))
             if len(figures) >= _MAX_FIGURES:
                 return figures
     return figures
@@ -45,15 +47,16 @@ def _figures_in(sentence: str, block: Paragraph) -> list[Figure]:
         unit = m.group(2)
         if unit is None and _SKIP_UNITS_AFTER.match(sentence[m.end() :]):
             continue  # 2020年, 3月, 1、 — dates and list numbers
-        if unit is None and not _label_before(sentence, m.start()):
-            continue
+        label = _label_before(sentence, m.start())
+        if unit is None and not label:
+            continue  # a bare number with no words before it says nothing
         number = m.group(1).replace(",", "")
         out.append(
             Figure(
-                label=_label_before(sentence, m.start()),
+                label=label,
                 value=float(number),
                 unit="%" if unit == "％" else unit,
-                decimals=decimals_of(number),
+                decimals=len(number.partition(".")[2]),
                 text=sentence,
                 loc=loc_dict(block.loc),
             )
@@ -65,4 +68,4 @@ def _label_before(sentence: str, at: int) -> str:
     """The words of the clause that lead to the number: ``实际开支`` in ``…，实际开支 8.2万元``."""
     head = sentence[:at]
     clause = _CLAUSE_BREAK.split(head)[-1]
-    return _FILLER.sub("", re.sub(r"\s+", "", clause))
+    return _FILLER.sub("", _SPACE.sub("", clause))
