@@ -98,6 +98,24 @@ class Figure(BaseModel):
     loc: LocDict | None = None
 
 
+Severity = Literal["error", "warning", "info"]
+
+
+class Finding(BaseModel):
+    """One inconsistency, with the evidence to send back to the department."""
+
+    check: str  # stable id, e.g. ``funds.rate_mismatch``
+    severity: Severity  # error = 确定矛盾, warning = 疑似, info = 提示
+    message: str  # Chinese, one sentence, names both numbers
+    loc: LocDict | None = None  # where the reported value stands (1-based line range for text)
+    evidence: str | None = None  # the source text quoted
+    reported: str | None = None  # the value as printed
+    expected: str | None = None  # what the arithmetic or the rule gives
+    # extras
+    evaluation: int | None = None  # index into report.evaluations, when the finding is in one
+    related: list[LocDict] = Field(default_factory=list)  # the other values the check read
+
+
 class Report(BaseModel):
     source: str
     entity: str | None = None
