@@ -86,3 +86,16 @@ def test_table_format(tmp_path: Path):
     path.write_text(SAMPLE, encoding="utf-8")
     out = run("extract", str(path), "--format", "table")
     assert out.returncode == 0 and "示例项目" in out.stdout and "识别 1 张" in out.stdout
+
+
+def test_folders_skip_readme_and_hidden_files(tmp_path: Path):
+    from jixiao.pipeline import expand_paths
+
+    for name in ("README.md", ".draft.txt", "report.txt", "sub/b.docx", "notes.json"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    assert [p.relative_to(tmp_path).as_posix() for p in expand_paths([tmp_path])] == [
+        "report.txt",
+        "sub/b.docx",
+    ]
+    assert expand_paths([tmp_path / "README.md"]) == [tmp_path / "README.md"]  # named: read

@@ -16,7 +16,8 @@ def expand_paths(paths: list[Path]) -> list[Path]:
     """Files as given, folders walked (sorted) for files with a supported suffix.
 
     Inside folders the suffix filters out what is surely not a report (images, JSON we
-    wrote); a file named explicitly is always read and judged by its content.
+    wrote), and README files are documentation, not reports; a file named explicitly is
+    always read and judged by its content.
     """
     out: list[Path] = []
     for path in paths:
@@ -27,6 +28,7 @@ def expand_paths(paths: list[Path]) -> list[Path]:
                 if p.is_file()
                 and p.suffix.lower() in SUPPORTED_SUFFIXES
                 and not p.name.startswith(".")
+                and p.stem.upper() != "README"
             )
         elif path.exists():
             out.append(path)
