@@ -7,6 +7,7 @@ run never leaves half a file behind.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
@@ -44,17 +45,31 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str | bytes) -> None:
     """Write through a temporary file in the same folder, then rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        os.chmod(tmp, _file_mode(path))  # mkstemp makes 0600; give what a plain open would
+        if isinstance(text, bytes):
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(text)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _file_mode(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
 
 
 @app.command()
@@ -168,6 +183,273 @@ def score(
         print_scores(scored, _stdout_console())
     if failed:
         raise typer.Exit(2)
+
+
+class CheckFormat(StrEnum):
+    table = "table"
+    json = "json"
+    html = "html"
+    xlsx = "xlsx"
+
+
+class SeverityLevel(StrEnum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+_DEFAULT_OUT = {CheckFormat.html: "jixiao-report.html", CheckFormat.xlsx: "jixiao-report.xlsx"}
+
+
+@app.command()
+def check(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="报告文件或文件夹（txt/md/docx/xlsx/pdf/html）")
+    ] = None,
+    fmt: Annotated[
+        CheckFormat,
+        typer.Option("--format", "-f", help="输出格式：table（终端）、json、html、xlsx"),
+    ] = CheckFormat.table,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--out",
+            help="写入此文件（html 默认 jixiao-report.html，xlsx 默认 jixiao-report.xlsx；"
+            "table/json 默认输出到终端）",
+        ),
+    ] = None,
+    min_severity: Annotated[
+        SeverityLevel,
+        typer.Option(
+            "--min-severity",
+            help="只显示此级别及以上：error（错误）、warning（疑似）、info（提示）",
+        ),
+    ] = SeverityLevel.info,
+    only: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--only", help="只运行这些检查项或类别（如 funds、scores.total_mismatch），可重复"
+        ),
+    ] = None,
+    explain: Annotated[
+        str | None, typer.Option("--explain", help="说明某个检查项：名称、严重程度、检查内容")
+    ] = None,
+    list_checks: Annotated[bool, typer.Option("--list", help="列出全部检查项")] = False,
+    review: Annotated[
+        Path | None,
+        typer.Option("--review", help="复核记录文件（默认当前文件夹的 .jixiao-review.yaml）"),
+    ] = None,
+    accept: Annotated[
+        bool,
+        typer.Option("--accept", help="把本次显示的全部问题记为已确认，写入复核记录，以后不再显示"),
+    ] = False,
+    by: Annotated[
+        str | None, typer.Option("--by", help="确认人（随 --accept 记录；默认当前用户名）")
+    ] = None,
+    note: Annotated[str | None, typer.Option("--note", help="确认理由（随 --accept 记录）")] = None,
+    show_accepted: Annotated[
+        bool, typer.Option("--show-accepted", help="也显示复核记录中已确认的问题")
+    ] = False,
+    exit_zero: Annotated[
+        bool,
+        typer.Option(
+            "--exit-zero", help="有错误级问题时也以 0 退出（演示、只要报告时用）；读取失败仍为 2"
+        ),
+    ] = False,
+) -> None:
+    """复核报告：列出每个对不上的数字（所在位置、印刷值、应为值、严重程度）。
+
+    \b
+    退出码：0 没有错误级问题；1 有错误级问题；2 输入有误（文件不存在、无法读取、参数不对）。
+    复核记录：--accept 把本次显示的问题（受 --only、--min-severity 限制）记入 .jixiao-review.yaml，
+    再次运行时不再显示，并提示“N 条已确认的问题未显示”；文件内容一改，问题重新显示。
+    """
+    from jixiao.checks.registry import CHECKS, FAMILIES, load_families
+
+    load_families()
+    if explain is not None:
+        _explain(explain)
+        return
+    if list_checks:
+        from jixiao.render.findings import print_check_list
+
+        print_check_list(_stdout_console())
+        return
+    if not paths:
+        raise _fail("请给出报告文件或文件夹（或用 --list 查看检查项，--explain ID 查看说明）")
+    if only:
+        from jixiao.checks.runner import unknown_selectors
+
+        unknown = unknown_selectors(only)
+        if unknown:
+            raise _fail(
+                f"未知的检查项或类别：{'、'.join(unknown)}（类别：{'、'.join(FAMILIES)}；"
+                "用 jixiao check --list 查看全部检查项）"
+            )
+    if (accept or by or note) and show_accepted:
+        raise _fail("--accept 不能与 --show-accepted 同用")
+    if (by or note) and not accept:
+        raise _fail("--by、--note 只能与 --accept 同用")
+    from jixiao.checks.review import ReviewError, ReviewFile, find_review_file
+
+    review_path = find_review_file(review)
+    if review is not None and not accept and not review.exists():
+        raise _fail(f"{review}: 复核记录文件不存在")
+    try:
+        memory = ReviewFile.load(review_path)
+    except ReviewError as e:
+        raise _fail(str(e)) from None
+    if out is not None and out.is_dir():
+        raise _fail(f"{out}: 是文件夹，请给出文件名")
+    files = _files(paths)
+    if not CHECKS:
+        err.print("[yellow]提示[/yellow] 尚未注册任何检查项", markup=True)
+
+    docs, failures = _check_files(files, only, keep_documents=fmt is CheckFormat.html)
+    for doc in docs:
+        doc.select(min_severity.value, None if show_accepted else memory)
+        if not doc.findings:
+            doc.document = None  # no table of it will be drawn
+    if accept:
+        _accept(docs, memory, by, note)
+        for doc in docs:
+            doc.select(min_severity.value, memory)
+    _write_check_output(docs, failures, fmt, out, single=len(files) == 1)
+    if failures:
+        raise typer.Exit(2)
+    if not exit_zero and any(doc.count("error") for doc in docs):
+        raise typer.Exit(1)
+
+
+def _explain(check_id: str) -> None:
+    from jixiao.checks.registry import CHECKS, FAMILIES
+    from jixiao.render.findings import print_check_list, print_explain
+
+    console = _stdout_console()
+    if check_id in CHECKS:
+        print_explain(check_id, console)
+        return
+    if check_id in FAMILIES and any(c.family == check_id for c in CHECKS.values()):
+        for info in sorted(CHECKS.values(), key=lambda c: c.id):
+            if info.family == check_id:
+                print_explain(info.id, console)
+                console.print()
+        return
+    err.print(f"[red]错误[/red] 没有检查项 {check_id}；全部检查项：", markup=True)
+    print_check_list(err)
+    raise typer.Exit(2)
+
+
+def _check_files(files: list[Path], only: list[str] | None, *, keep_documents: bool):
+    """Each readable file checked (with a progress bar on stderr for several files)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from jixiao.checks.runner import CheckedDocument, check_document
+
+    docs: list[CheckedDocument] = []
+    failures: list[str] = []
+    progress = Progress(
+        TextColumn("复核"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}", style="dim"),
+        console=err,
+        transient=True,
+        disable=len(files) < 2 or not err.is_terminal,
+    )
+    with progress:
+        task = progress.add_task("", total=len(files))
+        for path in files:
+            progress.update(task, description=path.name)
+            try:
+                doc = check_document(path, only or None, keep_document=keep_documents)
+            except JixiaoError as e:
+                err.print(f"[red]错误[/red] {e}", markup=True)
+                failures.append(str(e))
+            except OSError as e:
+                message = f"{path}: 无法读取（{e.strerror or e}）"
+                err.print(f"[red]错误[/red] {message}", markup=True)
+                failures.append(message)
+            else:
+                for warning in doc.report.warnings:
+                    err.print(f"[yellow]提示[/yellow] {path}: {warning}", markup=True)
+                docs.append(doc)
+            progress.advance(task)
+    return docs, failures
+
+
+def _accept(docs, memory, by: str | None, note: str | None) -> None:
+    import getpass
+
+    from jixiao.render.findings import where
+
+    if by is None:
+        by = os.environ.get("JIXIAO_REVIEWER")
+        if by is None:
+            try:
+                by = getpass.getuser()
+            except (OSError, KeyError):
+                by = None
+    shown = added = 0
+    for doc in docs:
+        for finding, fp in zip(doc.findings, doc.fingerprints, strict=True):
+            shown += 1
+            added += memory.accept(
+                fp,
+                finding,
+                file=doc.report.source,
+                where=where(finding.loc, doc.report.format),
+                by=by,
+                note=note,
+            )
+    if added:
+        write_atomic(memory.path, memory.dumps())
+    err.print(f"已确认 {shown} 条问题（新记入 {added} 条），复核记录：{memory.path}", markup=False)
+
+
+def _write_check_output(
+    docs, failures: list[str], fmt: CheckFormat, out: Path | None, *, single: bool
+) -> None:
+    from jixiao.render.findings import Summary, print_findings
+
+    if fmt is CheckFormat.table:
+        if out is None:
+            print_findings(docs, _stdout_console(), failed=len(failures))
+        else:
+            console = Console(file=io.StringIO(), width=160, color_system=None, highlight=False)
+            print_findings(docs, console, failed=len(failures))
+            write_atomic(out, console.file.getvalue())
+        return
+    if fmt is CheckFormat.json:
+        data = [
+            {
+                "source": doc.report.source,
+                "findings": [
+                    f.model_dump(mode="json") | {"fingerprint": fp}
+                    for f, fp in zip(doc.findings, doc.fingerprints, strict=True)
+                ],
+            }
+            for doc in docs
+        ]
+        if single and len(data) != 1:
+            return  # the one file could not be read: its error is on stderr
+        text = _dumps(data[0] if single else data) + "\n"
+        if out is None:
+            sys.stdout.write(text)
+        else:
+            write_atomic(out, text)
+        return
+    target = out or Path(_DEFAULT_OUT[fmt])
+    if fmt is CheckFormat.html:
+        from jixiao.render.html_report import render_html
+
+        write_atomic(target, render_html(docs, failures=failures))
+    else:
+        from jixiao.render.xlsx_report import render_xlsx
+
+        write_atomic(target, render_xlsx(docs))
+    typer.echo(f"已写入 {target}。{Summary.of(docs, len(failures)).line()}")
 
 
 def _files(paths: list[Path]) -> list[Path]:

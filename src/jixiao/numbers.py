@@ -488,6 +488,7 @@ def parse_number(text: str | None) -> float | None:
     return parsed[0] if parsed is not None else None
 
 
+@lru_cache(maxsize=1 << 14)  # pure and frozen: targets and actuals are parsed by several stages
 def parse_quantity(text: str | None) -> Quantity | None:
     """The quantity a target/actual text states, or None if it states none (or several).
 

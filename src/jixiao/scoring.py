@@ -104,8 +104,9 @@ def score_evaluation(ev: Evaluation, report: Report, fw: Framework | None) -> Ev
     if funds_row is not None:
         rows.append(funds_row)
     not_applicable = sum(ind.weight or 0 for ind in ev.indicators if _is_not_applicable(ind))
+    found = _found_inputs(fw, ev, report)
     for ind in ev.indicators:
-        rows.append(_indicator_row(ind, ev, report, fw))
+        rows.append(_indicator_row(ind, ev, report, fw, found))
     if fw is not None and not_applicable and fw.variants.not_applicable == "rescale":
         _rescale(rows, fw.total, not_applicable)
     printed = [r.printed for r in rows if r.printed is not None]
@@ -143,7 +144,11 @@ def _funds_row(ev: Evaluation, report: Report, fw: Framework | None) -> RowScore
 
 
 def _indicator_row(
-    ind: Indicator, ev: Evaluation, report: Report, fw: Framework | None
+    ind: Indicator,
+    ev: Evaluation,
+    report: Report,
+    fw: Framework | None,
+    found_inputs: dict[str, float | None],
 ) -> RowScore:
     found = find_leaf(fw, ind.name) if fw is not None else None
     if found is not None:
@@ -160,7 +165,7 @@ def _indicator_row(
     values = inp.row_values(ind)
     values.update(inp.funds_inputs(inp.funds_of(ev, report)))
     if fw is not None and fw.inputs:
-        values.update(_declared_inputs(fw, ind, ev, report, values))
+        values.update(_declared_inputs(fw, ind, found_inputs, values))
     inputs = RowInputs(values=values, target_text=ind.target, actual_text=ind.actual, note=ind.note)
     variants = fw.variants if fw is not None else None
     outcome = apply(rule, weight, inputs, variants) if variants else apply(rule, weight, inputs)
@@ -170,14 +175,30 @@ def _indicator_row(
     return row
 
 
-def _declared_inputs(
-    fw: Framework, ind: Indicator, ev: Evaluation, report: Report, values: dict[str, float | None]
+def _found_inputs(
+    fw: Framework | None, ev: Evaluation, report: Report
 ) -> dict[str, float | None]:
-    texts = inp.search_texts(ind, ev, report)
+    """The ``find`` inputs as the evaluation's notes and the narrative give them, searched
+    once per evaluation; a row's own note, searched first, may still override them."""
+    if fw is None or not fw.inputs:
+        return {}
+    texts = inp.search_texts(None, ev, report)[1:]
+    return {
+        name: inp.find_first(spec.find, texts) for name, spec in fw.inputs.items() if spec.find
+    }
+
+
+def _declared_inputs(
+    fw: Framework,
+    ind: Indicator,
+    found: dict[str, float | None],
+    values: dict[str, float | None],
+) -> dict[str, float | None]:
     out = dict(values)
     for name, spec in fw.inputs.items():  # in file order: formulas may use earlier inputs
         if spec.find:
-            out[name] = inp.find_first(spec.find, texts)
+            own = inp.find_first(spec.find, [ind.note])
+            out[name] = own if own is not None else found.get(name)
         elif spec.formula:
             out[name] = inp.evaluate_formula(spec.formula, out)
     return {k: v for k, v in out.items() if k in fw.inputs}

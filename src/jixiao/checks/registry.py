@@ -14,7 +14,16 @@ from functools import cached_property
 
 from jixiao.model import Finding, Report, Severity
 
-FAMILIES = ("funds", "scores", "rubric", "narrative", "units", "consistency", "quality", "disclosure")
+FAMILIES = (
+    "funds",
+    "scores",
+    "rubric",
+    "narrative",
+    "units",
+    "consistency",
+    "quality",
+    "disclosure",
+)
 
 
 @dataclass

@@ -13,6 +13,7 @@ import ast
 import operator
 import re
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 from jixiao.extract.text import compact
 from jixiao.model import Evaluation, FundRow, Indicator, Report
@@ -125,4 +126,9 @@ def evaluate_formula(formula: str, values: dict[str, float | None]) -> float | N
             return _OPS[type(node.op)](left, right)
         raise ValueError(f"公式中不允许的写法：{ast.dump(node)}")
 
-    return walk(ast.parse(formula, mode="eval"))
+    return walk(_parsed(formula))
+
+
+@lru_cache(maxsize=1024)
+def _parsed(formula: str) -> ast.Expression:
+    return ast.parse(formula, mode="eval")

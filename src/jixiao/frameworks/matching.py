@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -20,6 +21,7 @@ _NOISE = re.compile(r"[\s\"'“”‘’「」『』《》〈〉()（）:：,，
 _MIN_FIT = 0.6  # share of rows that must find their leaf for a closed framework to apply
 
 
+@lru_cache(maxsize=8192)
 def normal_name(text: str | None) -> str:
     return _NOISE.sub("", text or "")
 
@@ -33,21 +35,36 @@ def leaves(nodes: list[Node], path: tuple[str, ...] = ()) -> Iterator[tuple[tupl
             yield here, node
 
 
-def find_leaf(framework: Framework, name: str | None) -> tuple[tuple[str, ...], Node] | None:
+Leaf = tuple[tuple[str, ...], "Node"]
+# per framework (by identity; frameworks are loaded once): normal name -> leaf, in file order
+_INDEX: dict[int, tuple[Framework, list[tuple[str, Leaf]]]] = {}
+
+
+def _names(framework: Framework) -> list[tuple[str, Leaf]]:
+    cached = _INDEX.get(id(framework))
+    if cached is None or cached[0] is not framework:
+        names = [
+            (normal_name(n), (path, node))
+            for path, node in leaves(framework.indicators)
+            for n in (node.name, *node.aliases)
+        ]
+        cached = _INDEX[id(framework)] = (framework, names)
+    return cached[1]
+
+
+def find_leaf(framework: Framework, name: str | None) -> Leaf | None:
     """The leaf this printed name denotes: exact normal form first, then containment."""
     key = normal_name(name)
     if not key:
         return None
-    candidates = list(leaves(framework.indicators))
-    for path, node in candidates:
-        if key in {normal_name(n) for n in (node.name, *node.aliases)}:
-            return path, node
+    names = _names(framework)
+    for other, leaf in names:
+        if other == key:
+            return leaf
     if len(key) >= 4:
-        for path, node in candidates:
-            for n in (node.name, *node.aliases):
-                other = normal_name(n)
-                if len(other) >= 4 and (other in key or key in other):
-                    return path, node
+        for other, leaf in names:
+            if len(other) >= 4 and (other in key or key in other):
+                return leaf
     return None
 
 
@@ -74,5 +91,6 @@ def _same_leaf(framework: Framework, ind: Indicator) -> bool:
 
 
 def choose(frameworks: list[Framework], ev: Evaluation) -> Framework | None:
-    best = max(frameworks, key=lambda f: fit(f, ev), default=None)
-    return best if best is not None and fit(best, ev) > 0 else None
+    fits = [(fit(f, ev), k) for k, f in enumerate(frameworks)]
+    best, k = max(fits, key=lambda x: (x[0], -x[1]), default=(0.0, -1))
+    return frameworks[k] if best > 0 else None

@@ -1,0 +1,103 @@
+"""Benchmark: the audit end to end (read + extract + score + checks), documents per second.
+
+    python bench/check.py [--copies N] [--checks]
+
+Runs over repeated copies of the bundled examples (every format) and, when ../shared/seeds
+exists, of the seeds. Per group: documents per second end to end, and the milliseconds per
+document of each stage. Scores are computed once per document and shared with the checks
+(as ``jixiao check`` does through the check Context). ``--checks`` adds the time of each
+registered check, slowest first. One process on one core; numbers go in notes, never in tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from jixiao import extract, read
+from jixiao.checks.registry import CHECKS, Context, load_families
+from jixiao.scoring import score
+
+ROOT = Path(__file__).resolve().parents[1]
+STAGES = ("read", "extract", "score", "checks")
+
+
+def inputs() -> dict[str, list[Path]]:
+    groups: dict[str, list[Path]] = defaultdict(list)
+    for path in sorted((ROOT / "examples").glob("*")):
+        if (
+            path.is_file()
+            and path.suffix in (".txt", ".md", ".docx", ".xlsx", ".pdf", ".html")
+            and path.stem != "README"
+        ):
+            groups[f"examples{''.join(path.suffixes)}"].append(path)
+    seeds = ROOT.parent / "shared" / "seeds"
+    if seeds.is_dir():
+        groups["seeds (text)"] = sorted(seeds.glob("*.txt"))
+    return groups
+
+
+def audit(path: Path, stages: dict[str, float], per_check: dict[str, float]) -> int:
+    """One document through every stage; adds seconds to ``stages``; returns findings."""
+    t0 = time.perf_counter()
+    document = read(path)
+    t1 = time.perf_counter()
+    report = extract(document)
+    t2 = time.perf_counter()
+    ctx = Context(report)
+    ctx.__dict__["scored"] = score(report)  # what ctx.scored would compute, done once here
+    t3 = time.perf_counter()
+    found = 0
+    for info in CHECKS.values():
+        start = time.perf_counter()
+        found += sum(1 for _ in info.fn(ctx))
+        per_check[info.id] += time.perf_counter() - start
+    t4 = time.perf_counter()
+    for stage, seconds in zip(STAGES, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
+        stages[stage] += seconds
+    return found
+
+
+def measure(paths: list[Path], copies: int, per_check: dict[str, float]) -> tuple[float, ...]:
+    scratch: dict[str, float] = defaultdict(float)
+    for path in paths:  # warm up imports and caches
+        audit(path, scratch, defaultdict(float))
+    stages: dict[str, float] = defaultdict(float)
+    found = 0
+    start = time.perf_counter()
+    for _ in range(copies):
+        for path in paths:
+            found += audit(path, stages, per_check)
+    elapsed = time.perf_counter() - start
+    docs = copies * len(paths)
+    per_doc = tuple(1000 * stages[s] / docs for s in STAGES)
+    return (docs / elapsed, *per_doc, found / docs)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--copies", type=int, default=20, help="times each file is processed")
+    parser.add_argument("--checks", action="store_true", help="time each registered check")
+    args = parser.parse_args()
+    load_families()
+    print(f"{len(CHECKS)} checks registered")
+    head = " ".join(f"{s + ' ms':>10}" for s in STAGES)
+    print(f"{'group':24} {'files':>5} {'docs/s':>9} {head} {'findings':>9}")
+    per_check: dict[str, float] = defaultdict(float)
+    total_docs = 0
+    for name, paths in inputs().items():
+        copies = max(1, args.copies // 10) if name.endswith(".pdf") else args.copies
+        rate, *ms, found = measure(paths, copies, per_check)
+        total_docs += copies * len(paths)
+        cols = " ".join(f"{x:10.2f}" for x in ms)
+        print(f"{name:24} {len(paths):5d} {rate:9.1f} {cols} {found:9.1f}")
+    if args.checks and per_check:
+        print(f"\n{'check':40} {'ms/doc':>8}")
+        for check_id, seconds in sorted(per_check.items(), key=lambda kv: -kv[1]):
+            print(f"{check_id:40} {1000 * seconds / total_docs:8.3f}")
+
+
+if __name__ == "__main__":
+    main()
