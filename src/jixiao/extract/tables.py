@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from jixiao.document import Cell, Table
 from jixiao.extract.columns import (
@@ -182,23 +183,26 @@ def _read_fields(rows: list[list[Cell]], ev: Evaluation) -> None:
     for row in rows[:6]:
         cells = [c for c in row if c.value]
         for i, cell in enumerate(cells):
-            key = compact(cell.text)
-            field = _FIELD_LABELS.get(key) or _ocr_label(key)
+            field, merged = _label_of(compact(cell.text))
             if field is None:
-                # OCR merged a value with the next label: "上海市…办公室 实施单位"
-                for label, name in _FIELD_LABELS.items():
-                    if (
-                        key.endswith(label)
-                        and len(key) > len(label)
-                        and name == "implementing_unit"
-                    ):
-                        _set_field(ev, "competent_dept", cell.value[: -len(label)].strip(), cell)
-                        field = name
-                if field is None:
-                    continue
+                continue
+            if merged:  # OCR merged a value with the next label: "上海市…办公室 实施单位"
+                _set_field(ev, "competent_dept", cell.value[:-merged].strip(), cell)
             value = next((c for c in cells[i + 1 :] if compact(c.text) not in _FIELD_LABELS), None)
             if value is not None and compact(value.text) not in _SIDE_LABELS:
                 _set_field(ev, field, value.value, value)
+
+
+@lru_cache(maxsize=8192)
+def _label_of(key: str) -> tuple[str | None, int]:
+    """The field a label cell names, and the length of a label OCR glued to a value (else 0)."""
+    field = _FIELD_LABELS.get(key) or _ocr_label(key)
+    if field is not None:
+        return field, 0
+    for label, name in _FIELD_LABELS.items():
+        if name == "implementing_unit" and key.endswith(label) and len(key) > len(label):
+            return name, len(label)
+    return None, 0
 
 
 def _ocr_label(key: str) -> str | None:
