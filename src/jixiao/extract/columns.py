@@ -35,7 +35,8 @@ _ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "target",
         re.compile(r"指标值|目标值|指标（目标）值|指标\(目标\)值|^年度目标$|^绩效目标$|^目标$"),
     ),
-    ("actual", re.compile(r"完成值|实际完成|^实际值$|^完成情况$|^实际$")),
+    # not 实际完成率: that is an indicator name (a rate), not the column of actual values
+    ("actual", re.compile(r"完成值|实际完成(?!率)|^实际值$|^完成情况$|^实际$")),
     ("score", re.compile(r"得分|^评分$|平均分|^分数$")),
     ("weight", re.compile(r"分值|权重|^满分$|^标准分$")),
     ("level1", re.compile(r"^一级(指标)?$|^一级指标")),

@@ -1,0 +1,453 @@
+"""Family ``funds``: the 项目资金 block of a self-evaluation table adds up.
+
+In every row 执行率 = 全年执行数 ÷ 全年预算数; the total row's 得分 = min(执行率, 100%) × 分值;
+per column 年度资金总额 = 财政拨款 + 上年结转资金 + 其他资金. When a broken identity holds again
+once one amount is multiplied or divided by 10³, 10⁴ or 10⁸, the amount was typed in the wrong
+unit: that is reported once as a unit slip, not as the arithmetic errors it causes.
+
+The helpers at the end (how printed numbers become intervals, how a Finding is built, how an
+uncertain extraction is reported) are shared by the other table families: scores, rubric,
+quality. This module is imported first, so it is their natural home.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
+
+from jixiao.checks.precision import Span, contradicts, exact, printed, printed_text
+from jixiao.checks.registry import CHECKS, Context, check
+from jixiao.model import Evaluation, Finding, FundRow, LocDict, Severity
+from jixiao.numbers import decimals_of, format_number
+
+SOURCE_LABEL = {
+    "total": "年度资金总额",
+    "fiscal": "当年财政拨款",
+    "carryover": "上年结转资金",
+    "other": "其他资金",
+}
+COLUMN_LABEL = {
+    "initial_budget": "年初预算数",
+    "annual_budget": "全年预算数",
+    "executed": "全年执行数",
+    "weight": "分值",
+    "rate": "执行率",
+    "score": "得分",
+}
+AMOUNTS = ("initial_budget", "annual_budget", "executed")
+SLIP_FACTORS = (1e3, 1e4, 1e8)  # 千元, 万元, 亿元 against 元 (and their quotients)
+
+
+# --- the checks ----------------------------------------------------------------------------
+
+
+@check(
+    "funds.rate_mismatch",
+    "error",
+    "执行率与执行数÷预算数不符",
+    "每一资金行的执行率应等于全年执行数÷全年预算数。比较时按印出的位数留出舍入余量，"
+    "只有超出舍入所能解释的差异才报告。",
+)
+def rate_mismatch(ctx: Context) -> Iterator[Finding]:
+    for k, ev in enumerate(ctx.report.evaluations):
+        slipped = _slips(ctx, k, ev)
+        for row, f in enumerate(ev.funds):
+            expected = _rate_of(f)
+            if f.rate is None or expected is None or _slipped(slipped, _amounts_of(row)):
+                continue
+            if not contradicts(span(f, "rate"), expected):
+                continue
+            exp = _fmt_pct(expected.mid, f.printed.get("rate"))
+            yield finding(
+                "funds.rate_mismatch",
+                k,
+                ev,
+                f"{table_name(ev)}{SOURCE_LABEL[f.source]}执行率印为{text(f, 'rate')}，"
+                f"按全年执行数{text(f, 'executed')}÷全年预算数{text(f, 'annual_budget')}"
+                f"应为{exp}",
+                loc=cell(ev, f, "rate"),
+                reported=text(f, "rate"),
+                expected=exp,
+                evidence=_evidence(f, ("annual_budget", "executed", "rate")),
+                related=[cell(ev, f, c) for c in ("annual_budget", "executed")],
+            )
+
+
+@check(
+    "funds.score_mismatch",
+    "error",
+    "预算执行得分与执行率不符",
+    "预算执行率一行的得分应为 min(执行率, 100%) × 分值（财预〔2020〕10号）。执行率取执行数"
+    "÷全年预算数，也取印出的执行率：两者都与得分不符时才报告。",
+)
+def score_mismatch(ctx: Context) -> Iterator[Finding]:
+    for k, ev in enumerate(ctx.report.evaluations):
+        slipped = _slips(ctx, k, ev)
+        for row, f in enumerate(ev.funds):
+            if f.score is None or f.weight is None:
+                continue
+            weight = exact(f.weight)
+            candidates = []
+            ratio = _rate_of(f)
+            if ratio is not None and not _slipped(slipped, _amounts_of(row)):
+                candidates.append(_capped(ratio.scale(0.01)) * weight)
+            if f.rate is not None:
+                candidates.append(_capped(span(f, "rate").scale(0.01)) * weight)
+            reported = score_span(f.score, f.printed.get("score"))
+            if not candidates or not all(contradicts(reported, c) for c in candidates):
+                continue
+            exp = fmt2(candidates[0].mid)
+            yield finding(
+                "funds.score_mismatch",
+                k,
+                ev,
+                f"{table_name(ev)}预算执行得分印为{text(f, 'score')}，按min(执行率,100%)×"
+                f"{format_number(f.weight)}应为{exp}",
+                loc=cell(ev, f, "score"),
+                reported=text(f, "score"),
+                expected=exp,
+                evidence=_evidence(f, ("annual_budget", "executed", "weight", "rate", "score")),
+                related=[cell(ev, f, c) for c in ("executed", "annual_budget", "rate")],
+            )
+
+
+@check(
+    "funds.parts_total",
+    "error",
+    "资金来源之和与年度资金总额不符",
+    "年初预算数、全年预算数、全年执行数各列中，当年财政拨款 + 上年结转资金 + 其他资金应等于"
+    "年度资金总额（空白按0计）。",
+)
+def parts_total(ctx: Context) -> Iterator[Finding]:
+    for k, ev in enumerate(ctx.report.evaluations):
+        total, parts = _split_rows(ev)
+        if total is None:
+            continue
+        slipped = _slips(ctx, k, ev)
+        for col in AMOUNTS:
+            expected = _parts_sum(parts, col)
+            value = getattr(total, col)
+            if value is None or expected is None or any(c == col for _, c in slipped):
+                continue
+            if not contradicts(span(total, col), expected):
+                continue
+            exp = format_number(expected.mid, max(_digits_in(text(total, col)), 2))
+            yield finding(
+                "funds.parts_total",
+                k,
+                ev,
+                f"{table_name(ev)}{COLUMN_LABEL[col]}：年度资金总额印为{text(total, col)}，"
+                f"当年财政拨款、上年结转资金与其他资金之和为{exp}",
+                loc=cell(ev, total, col),
+                reported=text(total, col),
+                expected=exp,
+                evidence="；".join(
+                    f"{SOURCE_LABEL[f.source]} {text(f, col) or '（空）'}" for f in (total, *parts)
+                ),
+                related=[cell(ev, f, col) for f in parts],
+            )
+
+
+@check(
+    "funds.executed_over_budget",
+    "warning",
+    "执行数超过全年预算数",
+    "全年执行数一般不应超过全年预算数；超出时执行率大于100%，预算执行得分按100%封顶。"
+    "可能是预算调整未反映在表中，也可能是填写错误。",
+)
+def executed_over_budget(ctx: Context) -> Iterator[Finding]:
+    for k, ev in enumerate(ctx.report.evaluations):
+        slipped = _slips(ctx, k, ev)
+        for row, f in enumerate(ev.funds):
+            if f.executed is None or not f.annual_budget or _slipped(slipped, _amounts_of(row)):
+                continue
+            if span(f, "executed").lo <= span(f, "annual_budget").hi:
+                continue
+            yield finding(
+                "funds.executed_over_budget",
+                k,
+                ev,
+                f"{table_name(ev)}{SOURCE_LABEL[f.source]}全年执行数{text(f, 'executed')}"
+                f"超过全年预算数{text(f, 'annual_budget')}",
+                loc=cell(ev, f, "executed"),
+                reported=text(f, "executed"),
+                expected=f"≤{text(f, 'annual_budget')}",
+                evidence=_evidence(f, ("annual_budget", "executed", "rate")),
+                related=[cell(ev, f, "annual_budget")],
+            )
+
+
+@check(
+    "funds.unit_slip",
+    "error",
+    "资金数额疑似单位错误",
+    "某一金额乘以或除以1000、10000或1亿后，执行率或资金来源之和即与其他数字相符：该金额很可能"
+    "按另一单位（元/千元/万元/亿元）填写。只报告这一处，不再重复报告由此引起的计算不符。",
+)
+def unit_slip(ctx: Context) -> Iterator[Finding]:
+    for k, ev in enumerate(ctx.report.evaluations):
+        for (row, col), (factor, identity) in _slips(ctx, k, ev).items():
+            f = ev.funds[row]
+            fixed = format_number(getattr(f, col) * factor, _digits_in(text(f, col)))
+            times = format_number(max(factor, 1 / factor))
+            yield finding(
+                "funds.unit_slip",
+                k,
+                ev,
+                f"{table_name(ev)}{SOURCE_LABEL[f.source]}{COLUMN_LABEL[col]}印为{text(f, col)}，"
+                f"与同表其他金额相差{times}倍，按{fixed}计{identity}才相符，疑为单位错误",
+                loc=cell(ev, f, col),
+                reported=text(f, col),
+                expected=fixed,
+                evidence=_evidence(f, (*AMOUNTS, "rate")),
+            )
+
+
+# --- identities of the funds block -----------------------------------------------------------
+
+
+def _rate_of(f: FundRow) -> Span | None:
+    """执行数 ÷ 全年预算数 in percent, as an interval; None when not printed or budget 0."""
+    if f.executed is None or f.annual_budget is None:
+        return None
+    ratio = span(f, "executed") / span(f, "annual_budget")
+    return ratio.scale(100) if ratio is not None else None
+
+
+def _capped(s: Span) -> Span:
+    return Span(min(s.lo, 1.0), min(s.hi, 1.0))
+
+
+def _split_rows(ev: Evaluation) -> tuple[FundRow | None, list[FundRow]]:
+    total = next((f for f in ev.funds if f.source == "total"), None)
+    return total, [f for f in ev.funds if f.source != "total"]
+
+
+def _parts_sum(parts: list[FundRow], col: str) -> Span | None:
+    """Σ of the part rows in ``col`` (blank = 0); None when no part is printed at all."""
+    printed_parts = [span(f, col) for f in parts if getattr(f, col) is not None]
+    return sum(printed_parts, exact(0.0)) if printed_parts else None
+
+
+Cell = tuple[int, str]  # (row index in ev.funds, column)
+Slips = dict[Cell, tuple[float, str]]  # -> (factor that restores the identity, identity)
+
+
+def _slips(ctx: Context, k: int, ev: Evaluation) -> Slips:
+    """Amounts that restore a broken identity once rescaled by a unit factor (computed once
+    per evaluation and shared by the funds checks)."""
+    cache = ctx.options.setdefault("funds.slips", {})
+    if k not in cache:
+        cache[k] = _find_slips(ev)
+    return cache[k]  # type: ignore[no-any-return]
+
+
+def _find_slips(ev: Evaluation) -> Slips:
+    out: Slips = {}
+    for row, f in enumerate(ev.funds):
+        ratio = _rate_of(f)
+        if f.rate is None or ratio is None or not contradicts(span(f, "rate"), ratio):
+            continue
+        cells = {(row, c): span(f, c) for c in ("executed", "annual_budget")}
+        rate = span(f, "rate")
+        found = _rescued(ev, cells, lambda s, r=row, rate=rate: _meets_ratio(s, r, rate))
+        if found is not None:
+            out[found[0]] = (found[1], "执行率")
+    total = next((r for r, f in enumerate(ev.funds) if f.source == "total"), None)
+    for col in AMOUNTS if total is not None else ():
+        parts = [r for r, f in enumerate(ev.funds) if r != total and getattr(f, col) is not None]
+        rows = [total, *parts]
+        if getattr(ev.funds[total], col) is None or not parts:
+            continue
+        cells = {(r, col): span(ev.funds[r], col) for r in rows}
+        if not _sum_breaks(cells, rows[0], col):
+            continue
+        found = _rescued(ev, cells, lambda s, r=rows[0], c=col: not _sum_breaks(s, r, c))
+        if found is not None:
+            out.setdefault(found[0], (found[1], "资金来源之和"))
+    return out
+
+
+def _meets_ratio(values: dict[Cell, Span], row: int, rate: Span) -> bool:
+    ratio = values[(row, "executed")] / values[(row, "annual_budget")]
+    return ratio is not None and ratio.scale(100).meets(rate)
+
+
+def _sum_breaks(values: dict[Cell, Span], total_row: int, col: str) -> bool:
+    parts = [v for (r, _), v in values.items() if r != total_row]
+    return contradicts(values[(total_row, col)], sum(parts, exact(0.0)))
+
+
+def _rescued(
+    ev: Evaluation, values: dict[Cell, Span], holds: Callable[[dict[Cell, Span]], bool]
+) -> tuple[Cell, float] | None:
+    """The value and unit factor that make ``holds`` true. A ratio or a two-term sum is
+    restored as well by rescaling either side: the side whose rescaled magnitude joins the
+    other amounts of the block is the one typed in the wrong unit."""
+    hits = [
+        (key, factor)
+        for key, value in values.items()
+        if value.mid > 0
+        for base in SLIP_FACTORS
+        for factor in (base, 1 / base)
+        if holds({**values, key: value.scale(factor)})
+    ]
+    if len(hits) <= 1:
+        return hits[0] if hits else None
+    ranked = sorted(hits, key=lambda h: _distance(ev, h[0], values[h[0]].mid * h[1]))
+    best, second = (_distance(ev, h[0], values[h[0]].mid * h[1]) for h in ranked[:2])
+    return ranked[0] if second - best >= 1 else None
+
+
+def _distance(ev: Evaluation, key: Cell, value: float) -> float:
+    """How many orders of magnitude ``value`` lies from the block's other amounts."""
+    others = sorted(
+        math.log10(v)
+        for r, f in enumerate(ev.funds)
+        for c in AMOUNTS
+        if (r, c) != key and (v := getattr(f, c)) is not None and v > 0
+    )
+    if not others:
+        return 0.0
+    return abs(math.log10(value) - others[len(others) // 2])
+
+
+def _amounts_of(row: int) -> tuple[Cell, Cell]:
+    return ((row, "executed"), (row, "annual_budget"))
+
+
+def _slipped(slips: Slips, cells: Iterable[Cell]) -> bool:
+    """Whether a unit slip already explains an identity that reads these cells."""
+    return any(c in slips for c in cells)
+
+
+def _evidence(f: FundRow, cols: Iterable[str]) -> str:
+    parts = [f"{COLUMN_LABEL[c]} {text(f, c)}" for c in cols if text(f, c)]
+    return f"{SOURCE_LABEL[f.source]}：" + "；".join(parts)
+
+
+def _fmt_pct(value: float, printed_rate: str | None) -> str:
+    return format_number(value, max(_digits_in(printed_rate or ""), 2)) + "%"
+
+
+# --- shared by the table families ------------------------------------------------------------
+
+UNCERTAIN = "（该表为识别结果，提取不确定，请先核对原件）"
+
+
+def table_name(ev: Evaluation) -> str:
+    return f"表「{ev.title}」（{ev.subject}）" if ev.subject else f"表「{ev.title}」"
+
+
+def text(obj: FundRow | object, field: str) -> str:
+    """The printed text of a value (``printed`` dict), else the value formatted."""
+    shown = getattr(obj, "printed", {}).get(field)
+    if shown and _is_number(shown):
+        return shown.strip()
+    value = getattr(obj, field, None)
+    return format_number(value) if isinstance(value, int | float) else ""
+
+
+def span(obj: FundRow | object, field: str) -> Span:
+    """A measured value (amount, rate) as the interval its printed digits stand for."""
+    shown = getattr(obj, "printed", {}).get(field)
+    value = getattr(obj, field)
+    if shown and _is_number(shown):
+        return printed(value, _digits_in(shown))
+    return printed_text(value, None)
+
+
+def term(value: float, shown: str | None = None) -> Span:
+    """A score or weight as a term of a sum. Scores are given in whole or half points, and
+    those are exact as printed; any other decimals may have been rounded (28.33 for 28.333)."""
+    if abs(value * 2 - round(value * 2)) < 1e-9:
+        return exact(value)
+    return printed(value, _digits_in(shown) if shown else _decimals(value))
+
+
+def score_span(value: float, shown: str | None = None) -> Span:
+    """A score against its rule, as :func:`jixiao.scoring.compare` reads it: meant to at least
+    one decimal, so a rule's 9.69 may print as 9.7 but not as 10."""
+    decimals = _digits_in(shown) if shown else _decimals(value)
+    return printed(value, max(decimals, 1))
+
+
+def total_span(value: float, shown: str | None = None) -> Span:
+    """A printed total or mean: it may be rounded to the digits it shows (98.315 as 98)."""
+    return printed(value, _digits_in(shown) if shown else _decimals(value))
+
+
+def fmt2(x: float) -> str:
+    """A computed score or amount to 2 decimals, without trailing zeros: 9.69, 15, 7.5."""
+    return format_number(float(format_number(x, 2)))
+
+
+def fused_half(shown: str | None) -> float | None:
+    """``'1010'`` → 10: a number that reads as the same digits twice, as when a converter
+    glues a cell to its neighbour ('10' and '10'). None for anything else."""
+    t = (shown or "").strip()
+    half = len(t) // 2
+    if len(t) < 4 or len(t) % 2 or t[:half] != t[half:] or not _is_number(t[:half]):
+        return None
+    return float(t[:half])
+
+
+def cell(ev: Evaluation, obj: object, field: str) -> LocDict | None:
+    cells = getattr(obj, "cells", {}) or {}
+    return cells.get(field) or getattr(obj, "loc", None) or ev.loc
+
+
+def finding(
+    check_id: str,
+    k: int,
+    ev: Evaluation,
+    message: str,
+    *,
+    loc: LocDict | None,
+    reported: str | None = None,
+    expected: str | None = None,
+    evidence: str | None = None,
+    related: Iterable[LocDict | None] = (),
+    severity: Severity | None = None,
+    suspect: str | None = None,
+) -> Finding:
+    """A finding of a registered check. On a table whose extraction is uncertain (OCR), or
+    where ``suspect`` names a conversion defect, it is at most a warning and says so: the
+    department is not blamed for what the converter may have done."""
+    level: Severity = severity or CHECKS[check_id].severity
+    if ev.uncertain or suspect:
+        if level == "error":
+            level = "warning"
+        message += f"（{suspect}，提取不确定，请先核对原件）" if suspect else UNCERTAIN
+    message += "。"  # one sentence
+    return Finding(
+        check=check_id,
+        severity=level,
+        message=message,
+        loc=loc or ev.loc,
+        evidence=evidence,
+        reported=reported,
+        expected=expected,
+        evaluation=k,
+        related=[r for r in related if r],
+    )
+
+
+@lru_cache(maxsize=4096)
+def _digits_in(shown: str) -> int:
+    """Decimals printed in a text (cached: the same cells are read by several checks)."""
+    return decimals_of(shown)
+
+
+def _decimals(x: float) -> int:
+    shown = format_number(x)
+    return len(shown.partition(".")[2])
+
+
+def _is_number(shown: str) -> bool:
+    t = shown.strip().replace(",", "").removesuffix("%")
+    try:
+        return math.isfinite(float(t))
+    except ValueError:
+        return False
