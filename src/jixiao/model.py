@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from jixiao.accounts.model import FinalAccounts
 from jixiao.document import Loc
 
 Kind = Literal["project_self", "department_self", "project_review", "expert_panel"]
@@ -87,8 +88,16 @@ class Evaluation(BaseModel):
     uncertain: bool = False
 
 
+FigureRole = Literal["total", "part", "change", "share", "growth", "completion", "value"]
+
+
 class Figure(BaseModel):
-    """A number stated in the narrative, with the words that lead to it."""
+    """A number stated in the narrative, with the words that lead to it and what it means.
+
+    The meaning is read by ``jixiao.extract.narrative``; links (``of``, ``base``, ``pair``)
+    hold the ``id`` of another Figure of the same report and are set only where the text
+    states the relation.
+    """
 
     label: str
     value: float
@@ -96,6 +105,28 @@ class Figure(BaseModel):
     decimals: int = 0
     text: str  # the sentence it stands in
     loc: LocDict | None = None
+    # meaning
+    id: int = 0  # position in Report.figures
+    subject: str | None = (
+        None  # canonical: 收入总计, 基本支出, 三公经费, 公务接待费, 政府采购支出总额…
+    )
+    scope: str | None = None  # what narrows the subject: 财政拨款, 一般公共预算财政拨款…
+    role: FigureRole = "value"
+    period: str | None = None  # 年初预算 | 全年预算 | 预算 | 决算 | 本年 | 上年, where stated
+    direction: int | None = None  # a change or growth: +1 增加/增长, -1 减少/下降, 0 持平
+    versus: str | None = None  # what a change or growth compares with: 上年 | 预算
+    of: int | None = None  # a part's total; the amount a change/growth/share/completion is about
+    base: int | None = None  # a share's total; a completion's budget; a change's compared amount
+    pair: int | None = None  # a growth rate's change
+    base_label: str | None = None  # a share's base as named: 占本年支出合计的 → 本年支出合计
+    claim: str | None = None  # the text compares this amount with its base: 大于|小于|等于|持平
+    claim_text: str | None = None  # the sentence stating that comparison
+    inferred: bool = False  # the subject comes from the sentence or paragraph, not the clause
+    paragraph: int | None = None  # index of its paragraph among the narrative's paragraphs
+    passage: int | None = None  # paragraphs of one 其中 list (a lead and its items) share it
+    sentence: int | None = None  # index of its sentence in the document
+    section: str | None = None  # the heading of the section it stands in
+    placeholder: bool = False  # a slot left unfilled (``XXX万元``): no number was printed
 
 
 Severity = Literal["error", "warning", "info"]
@@ -125,10 +156,15 @@ class Report(BaseModel):
     format: str | None = None
     warnings: list[str] = Field(default_factory=list)
     figures: list[Figure] = Field(default_factory=list)
+    # the nine 部门决算 tables, when the document has them (printed only then: see to_json)
+    accounts: FinalAccounts | None = Field(default=None, exclude=True)
 
     def to_json(self) -> dict[str, Any]:
         """The interchange object: schema fields in schema order, then the extras."""
-        return tidy_numbers(self.model_dump(mode="json"))
+        data = tidy_numbers(self.model_dump(mode="json"))
+        if self.accounts is not None:
+            data["accounts"] = self.accounts.to_json()
+        return data
 
 
 def tidy_numbers(value: Any) -> Any:

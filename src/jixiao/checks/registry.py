@@ -23,6 +23,7 @@ FAMILIES = (
     "consistency",
     "quality",
     "disclosure",
+    "accounts",
 )
 
 

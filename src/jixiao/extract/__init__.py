@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
+from jixiao.accounts.recognize import extract_accounts
 from jixiao.document import Document, Paragraph, Table
 from jixiao.extract.context import Context, entity_of, year_of
 from jixiao.extract.narrative import narrative_figures
 from jixiao.extract.ocr import attach, flattened_self_eval, headerless_grid
 from jixiao.extract.tables import recognize
+from jixiao.extract.text import compact
 from jixiao.model import Evaluation, Report
 
 GRID_FORMATS = {"docx", "xlsx", "html", "pdf"}
@@ -51,7 +55,25 @@ def extract(doc: Document) -> Report:
         warnings=list(doc.warnings),
         figures=narrative_figures(doc),
     )
+    if _mentions_final_accounts(doc):
+        report.accounts = extract_accounts(doc)
     return report
+
+
+_ACCOUNTS_TITLE = re.compile(r"决算(总)?表")
+
+
+def _mentions_final_accounts(doc: Document) -> bool:
+    """A cheap look for a 决算表 title before the (slower) recognizer of the nine tables."""
+    for block in doc.blocks:
+        texts = (
+            [block.text]
+            if isinstance(block, Paragraph)
+            else [c.text for row in block.rows[:3] for c in row]
+        )
+        if any(_ACCOUNTS_TITLE.search(compact(t)) for t in texts):
+            return True
+    return False
 
 
 def _continue_previous(
