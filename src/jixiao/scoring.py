@@ -175,17 +175,13 @@ def _indicator_row(
     return row
 
 
-def _found_inputs(
-    fw: Framework | None, ev: Evaluation, report: Report
-) -> dict[str, float | None]:
+def _found_inputs(fw: Framework | None, ev: Evaluation, report: Report) -> dict[str, float | None]:
     """The ``find`` inputs as the evaluation's notes and the narrative give them, searched
     once per evaluation; a row's own note, searched first, may still override them."""
     if fw is None or not fw.inputs:
         return {}
     texts = inp.search_texts(None, ev, report)[1:]
-    return {
-        name: inp.find_first(spec.find, texts) for name, spec in fw.inputs.items() if spec.find
-    }
+    return {name: inp.find_first(spec.find, texts) for name, spec in fw.inputs.items() if spec.find}
 
 
 def _declared_inputs(
