@@ -98,19 +98,12 @@ def extract(
         reports.append(report)
         if out_dir is not None:
             write_atomic(out_dir / f"{Path(report.source).name}.json", _dumps(report.to_json()))
-    if out_dir is None:
-        if fmt is ExtractFormat.json:
-            data = [r.to_json() for r in reports]
-            if data:
-                sys.stdout.write(_dumps(data[0] if len(files) == 1 else data) + "\n")
-        else:
-            from jixiao.render.terminal import print_reports
-
-            print_reports(reports, _stdout_console())
-    elif fmt is ExtractFormat.table:
+    if fmt is ExtractFormat.table:
         from jixiao.render.terminal import print_reports
 
         print_reports(reports, _stdout_console())
+    elif out_dir is None:
+        _print_json([r.to_json() for r in reports], single=len(files) == 1)
     if failed:
         raise typer.Exit(2)
 
@@ -174,9 +167,7 @@ def score(
             continue
         scored.append(score_report(report, chosen))
     if fmt is ExtractFormat.json:
-        data = [s.to_json() for s in scored]
-        if data:
-            sys.stdout.write(_dumps(data[0] if len(files) == 1 else data) + "\n")
+        _print_json([s.to_json() for s in scored], single=len(files) == 1)
     else:
         from jixiao.render.scores import print_scores
 
@@ -476,6 +467,12 @@ def _extracted(files: list[Path]) -> Iterator[Report | None]:
         for warning in report.warnings:
             err.print(f"[yellow]提示[/yellow] {path}: {warning}", markup=True)
         yield report
+
+
+def _print_json(data: list[object], single: bool) -> None:
+    """One object for one file, an array for several; nothing when no file could be read."""
+    if data:
+        sys.stdout.write(_dumps(data[0] if single else data) + "\n")
 
 
 def _dumps(data: object) -> str:

@@ -23,6 +23,13 @@ from typing import NamedTuple
 _WS = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=1 << 16)  # recognizers ask for the same cells many times
+def compact(text: str | None) -> str:
+    """Text without any white space: for matching labels like ``总  分`` or ``年度\n指标值``
+    (PDF lines also put spaces inside Chinese words)."""
+    return _WS.sub("", text or "")
+
+
 @lru_cache(maxsize=1 << 16)  # cell texts repeat a lot (headers, dashes, numbers)
 def fold_ws(text: str) -> str:
     """Trim and fold inner runs of white space (line breaks included) to one space."""

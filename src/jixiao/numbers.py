@@ -519,6 +519,11 @@ def decimals_of(text: str) -> int:
     return quantity.decimals if quantity is not None else 0
 
 
+def decimals_of_value(x: float) -> int:
+    """Decimals a computed value needs when printed (float artifacts dropped): 9.69 → 2."""
+    return len(format_number(x).partition(".")[2])
+
+
 def clean_float(x: float) -> float:
     """Remove binary float artifacts: ``0.1 + 0.2`` → 0.3, ``8.314999999999998`` → 8.315.
 

@@ -19,11 +19,16 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from jixiao.frameworks import inputs as inp
-from jixiao.frameworks.loader import Framework, builtin_frameworks, get_framework
+from jixiao.frameworks.loader import (
+    DEFAULT_GRADES,
+    Framework,
+    builtin_frameworks,
+    get_framework,
+)
 from jixiao.frameworks.matching import choose, find_leaf
 from jixiao.frameworks.rules import Outcome, RowInputs, apply, parse_rule
 from jixiao.model import Evaluation, Indicator, Report, tidy_numbers
-from jixiao.numbers import decimals_of
+from jixiao.numbers import decimals_of, decimals_of_value
 from jixiao.panel import PanelStats, panel_stats
 
 Value = float | tuple[float, float] | None
@@ -237,18 +242,13 @@ def compare(printed: float, low: float, high: float, printed_text: str | None = 
     gives 9.69 is full marks the rule does not give. Scores are taken as meant to at least one
     decimal, so the tolerance never exceeds 0.05.
     """
-    decimals = decimals_of(printed_text) if printed_text else _decimals(printed)
+    decimals = decimals_of(printed_text) if printed_text else decimals_of_value(printed)
     tolerance = 0.5 * 10 ** -max(decimals, 1) + 1e-9
     if printed > high + tolerance:
         return ABOVE
     if printed < low - tolerance:
         return BELOW
     return OK
-
-
-def _decimals(x: float) -> int:
-    text = f"{x:.6f}".rstrip("0")
-    return len(text.split(".")[1]) if "." in text else 0
 
 
 def _is_not_applicable(ind: Indicator) -> bool:
@@ -303,11 +303,8 @@ def _grade(fw: Framework | None, total: Value) -> str | list[str] | None:
 
 
 def default_grade(total: float) -> str:
-    """财预〔2020〕10号: 优 ≥ 90, 良 80–90, 中 60–80, 差 < 60."""
-    for grade, floor in (("优", 90), ("良", 80), ("中", 60)):
-        if total >= floor:
-            return grade
-    return "差"
+    """The grade of a total under the default bands (财预〔2020〕10号)."""
+    return next(grade for grade, floor in DEFAULT_GRADES if total >= floor - 1e-9)
 
 
 def _listify(value: Any) -> Any:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from jixiao.document import fold_ws
+from jixiao.document import compact, fold_ws
 
 # 支出功能分类 类 (2024 list), with the older names still seen in reports.
 FUNCTION_CLASSES: dict[str, tuple[str, ...]] = {
@@ -73,11 +73,6 @@ _CLASS_SUFFIX = re.compile(r"[（(]\s*类\s*[）)]$")
 _CODE = re.compile(r"\d{3}(?:\d{2}){0,2}")
 _LEADING_CODE = re.compile(r"^\s*(\d{3}(?:\s?\d{2}){0,2})(?:\s+|(?=[^\d\s]))(\S.*)$")
 _NAME_TO_CLASS = {name: code for code, names in FUNCTION_CLASSES.items() for name in names}
-
-
-def compact(text: str) -> str:
-    """Text without any white space (PDF lines put spaces inside Chinese words)."""
-    return re.sub(r"\s+", "", text)
 
 
 _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff（）“”、])\s+(?=[\u4e00-\u9fff（）“”、])")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from jixiao.numbers import decimals_of
+from jixiao.numbers import decimals_of, decimals_of_value
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +60,7 @@ def printed(value: float, decimals: int) -> Span:
 def printed_text(value: float, text: str | None) -> Span:
     """As :func:`printed`, reading the decimals from the printed text when there is one."""
     if text is None:
-        return printed(value, _decimals_of_float(value))
+        return printed(value, decimals_of_value(value))
     return printed(value, decimals_of(text))
 
 
@@ -74,8 +74,3 @@ def total(spans: list[Span]) -> Span:
 def contradicts(reported: Span, expected: Span | None) -> bool:
     """True when the printed value cannot be the computed one, whatever the rounding."""
     return expected is not None and not reported.meets(expected)
-
-
-def _decimals_of_float(x: float) -> int:
-    text = f"{x:.10f}".rstrip("0")
-    return len(text.partition(".")[2])

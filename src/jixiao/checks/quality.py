@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from jixiao.checks.funds import finding, table_name
 from jixiao.checks.registry import Context, check
 from jixiao.checks.rubric import indicator_rows
+from jixiao.checks.tables_common import finding, table_name
 from jixiao.model import Finding
 from jixiao.numbers import format_number
 from jixiao.scoring import OK, RowScore

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from jixiao.checks.funds import finding, fmt2, table_name
 from jixiao.checks.registry import Context, check
+from jixiao.checks.tables_common import finding, fmt2, table_name
 from jixiao.model import Evaluation, Finding, Indicator, Severity
 from jixiao.numbers import format_number
 from jixiao.scoring import ABOVE, BELOW, EvaluationScore, RowScore

@@ -13,7 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from jixiao.checks.funds import (
+from jixiao.checks.precision import Span, contradicts, exact
+from jixiao.checks.precision import printed as rounded_to
+from jixiao.checks.registry import Context, check
+from jixiao.checks.tables_common import (
     cell,
     finding,
     fused_half,
@@ -21,9 +24,6 @@ from jixiao.checks.funds import (
     term,
     total_span,
 )
-from jixiao.checks.precision import Span, contradicts, exact
-from jixiao.checks.precision import printed as rounded_to
-from jixiao.checks.registry import Context, check
 from jixiao.model import Evaluation, Finding, FundRow, Indicator
 from jixiao.numbers import decimals_of, format_number
 from jixiao.scoring import default_grade

@@ -5,21 +5,15 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from jixiao.document import compact as compact  # re-exported: the recognizers' import
 from jixiao.document import fold_ws
 
-_SPACE = re.compile(r"\s+")
 # A weight note after a level name: 产出指标(50分) / 数量指标（20分） / 决策（8分） / 投  入（15分）
 _WEIGHT_NOTE = re.compile(r"\s*[（(]\s*(\d+(?:\.\d+)?)\s*分?\s*[)）]?\s*$")
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _CJK_BREAK = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
 _HAS_CJK = re.compile(f"[{_CJK}]")
 _NULLS = {"", "—", "–", "-", "_", "——", "/", "－", "__"}
-
-
-@lru_cache(maxsize=1 << 16)  # recognizers ask for the same cells many times
-def compact(text: str | None) -> str:
-    """Text without any white space: for matching labels like ``总  分`` or ``年度\\n指标值``."""
-    return _SPACE.sub("", text or "")
 
 
 @lru_cache(maxsize=1 << 16)

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from jixiao.document import compact
 from jixiao.errors import JixiaoError
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BUILTIN_INPUTS",
+    "DEFAULT_GRADES",
     "KINDS",
     "Framework",
     "FrameworkError",
@@ -70,7 +72,8 @@ _TOP_KEYS = (
 )
 _REQUIRED = ("id", "title", "kinds", "total", "source")
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
-_DEFAULT_GRADES = (("优", 90.0), ("良", 80.0), ("中", 60.0), ("差", 0.0))
+# 财预〔2020〕10号: 优 ≥ 90, 良 80–90, 中 60–80, 差 < 60
+DEFAULT_GRADES = (("优", 90.0), ("良", 80.0), ("中", 60.0), ("差", 0.0))
 # rule fields that name an input, by kind (docs/frameworks.md, "Rule kinds")
 _INPUT_FIELDS = ("actual", "target", "input")
 # full-width or typographic operators a person may type in a formula
@@ -202,11 +205,11 @@ class Framework:
 
     def lookup(self, name: str) -> list[tuple[tuple[str, ...], Node]]:
         """The leaves whose name or an alias is ``name``, white space ignored."""
-        key = _nows(name)
+        key = compact(name)
         return [
             (path, node)
             for path, node in self.leaves()
-            if key in {_nows(n) for n in (node.name, *node.aliases)}
+            if key in {compact(n) for n in (node.name, *node.aliases)}
         ]
 
     def __repr__(self) -> str:
@@ -304,10 +307,6 @@ def _plain(value: Any, memo: dict[int, Any] | None = None) -> Any:
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _nows(text: str) -> str:
-    return re.sub(r"\s+", "", text)
 
 
 def _num(x: float) -> str:
@@ -482,7 +481,7 @@ class _Checker:
 
     def grades(self, value: Any, line: int, total: float) -> tuple[GradeBand, ...]:
         if value is None:
-            return tuple(GradeBand(g, m) for g, m in _DEFAULT_GRADES)
+            return tuple(GradeBand(g, m) for g, m in DEFAULT_GRADES)
         seq = self.sequence(value, line, "grades")
         if not seq:
             raise self.fail(line, "grades 不能为空")
@@ -694,10 +693,10 @@ class _Checker:
                 stack = list(indicators)
                 while stack:
                     node = stack.pop()
-                    known.update(_nows(n) for n in (node.name, *node.aliases))
+                    known.update(compact(n) for n in (node.name, *node.aliases))
                     stack.extend(node.children)
                 for i, n in enumerate(names):
-                    if _nows(n) not in known:
+                    if compact(n) not in known:
                         raise self.fail(
                             _line_of(seq, i, at), f"match.names 中的「{n}」不是本指标体系的指标名"
                         )
@@ -731,7 +730,7 @@ class _Checker:
             data = self.mapping(raw, at, "指标")
             node = self.node(data, inputs)
             for spelling in (node.name, *node.aliases):
-                key = _nows(spelling)
+                key = compact(spelling)
                 if key in seen:
                     raise self.fail(
                         node.line,

@@ -9,7 +9,6 @@ itself (the self-evaluation table) is scored by the framework's ``open`` rule.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -26,15 +25,6 @@ def normal_name(text: str | None) -> str:
     return _NOISE.sub("", text or "")
 
 
-def leaves(nodes: list[Node], path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Node]]:
-    for node in nodes:
-        here = (*path, node.name)
-        if node.children:
-            yield from leaves(node.children, here)
-        else:
-            yield here, node
-
-
 Leaf = tuple[tuple[str, ...], "Node"]
 # per framework (by identity; frameworks are loaded once): normal name -> leaf, in file order
 _INDEX: dict[int, tuple[Framework, list[tuple[str, Leaf]]]] = {}
@@ -45,7 +35,7 @@ def _names(framework: Framework) -> list[tuple[str, Leaf]]:
     if cached is None or cached[0] is not framework:
         names = [
             (normal_name(n), (path, node))
-            for path, node in leaves(framework.indicators)
+            for path, node in framework.leaves()
             for n in (node.name, *node.aliases)
         ]
         cached = _INDEX[id(framework)] = (framework, names)

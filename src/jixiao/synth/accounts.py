@@ -14,9 +14,7 @@ title in a paragraph or in a caption row at the top of the table, thousands sepa
 
 from __future__ import annotations
 
-import io
 import random
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +23,15 @@ from xml.sax.saxutils import escape
 from jixiao.accounts.codes import FUNCTION_CLASSES
 from jixiao.accounts.model import TABLE_KINDS, TABLE_TITLES
 from jixiao.synth.layout import GCell, Grid, Para
+from jixiao.synth.writers import (
+    docx_grid,
+    new_docx,
+    new_workbook,
+    pdf_table,
+    save_docx,
+    save_workbook,
+    xlsx_grid,
+)
 
 __all__ = [
     "PLANTS",
@@ -35,7 +42,6 @@ __all__ = [
     "write_accounts",
 ]
 
-FIXED_TIME_TUPLE = (2024, 1, 1, 0, 0, 0)
 
 # -- the figures ----------------------------------------------------------------------------------
 
@@ -1063,38 +1069,11 @@ def write_accounts(sample: AccountsSample, path: Path, fmt: str | None = None) -
     return path
 
 
-def _rezip(path: Path, data: bytes) -> None:
-    """Fixed entry times, so the same sample gives the same bytes."""
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as src,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
-    ):
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME_TUPLE)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, src.read(info.filename))
-    path.write_bytes(out.getvalue())
-
-
 def _write_docx(sample: AccountsSample, path: Path) -> None:
-    import datetime as dt
-
-    from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
     from docx.shared import Pt
 
-    doc = Document()
-    normal = doc.styles["Normal"]
-    normal.font.name = "SimSun"
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
-    props = doc.core_properties
-    props.title = f"{sample.entity}{sample.year}年度部门决算"
-    props.author = props.last_modified_by = "jixiao synth"
-    props.created = props.modified = props.last_printed = dt.datetime(*FIXED_TIME_TUPLE)
-    props.revision = 1
+    doc = new_docx(f"{sample.entity}{sample.year}年度部门决算")
 
     def para(p: Para) -> None:
         out = doc.add_paragraph()
@@ -1108,44 +1087,22 @@ def _write_docx(sample: AccountsSample, path: Path) -> None:
         for p in above:
             para(p)
         if grid is not None:
-            table = doc.add_table(rows=grid.nrows, cols=grid.ncols)
-            table.style = "Table Grid"
-            # one snapshot of the cells: table.cell() rebuilds the whole grid at every call
-            snapshot = table._cells
-            width = grid.ncols
-            for cell in grid.cells:
-                target = snapshot[cell.row * width + cell.col]
-                if cell.rowspan > 1 or cell.colspan > 1:
-                    end = snapshot[
-                        (cell.row + cell.rowspan - 1) * width + cell.col + cell.colspan - 1
-                    ]
-                    target = target.merge(end)
-                for extra in target.paragraphs[1:]:
-                    extra._element.getparent().remove(extra._element)
-                if cell.text:
-                    run = target.paragraphs[0].add_run(cell.text)
-                    run.font.size = Pt(8)
-                    run.font.bold = cell.header or None
+            docx_grid(doc, grid, size=8)
         for p in below:
             para(p)
-    buf = io.BytesIO()
-    doc.save(buf)
-    _rezip(path, buf.getvalue())
+    save_docx(doc, path)
 
 
 def _write_xlsx(sample: AccountsSample, path: Path) -> None:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, Side
-    from openpyxl.writer.excel import ExcelWriter
+    from openpyxl.styles import Font
 
-    wb = Workbook()
+    def value_of(cell: GCell) -> tuple[object, str | None]:
+        if cell.kind == "amount" and cell.text:
+            return float(cell.text.replace(",", "")), "#,##0.00" if sample.thousands else "0.00"
+        return cell.text or None, None
+
+    wb = new_workbook()
     wb.remove(wb.active)
-    wb.properties.creator = wb.properties.lastModifiedBy = "jixiao synth"
-    import datetime as dt
-
-    wb.properties.created = wb.properties.modified = dt.datetime(*FIXED_TIME_TUPLE)
-    thin = Side(style="thin")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
     for k, (above, grid, below) in enumerate(sections(sample)):
         ws = wb.create_sheet(f"表{k + 1}" if grid is not None else "说明")
         row = 1
@@ -1153,46 +1110,22 @@ def _write_xlsx(sample: AccountsSample, path: Path) -> None:
             ws.cell(row, 1, p.text).font = Font(name="宋体", bold=p.role != "body")
             row += 1
         if grid is not None:
-            for cell in grid.cells:
-                value: object = cell.text or None
-                number_format = None
-                if cell.kind == "amount" and cell.text:
-                    value = float(cell.text.replace(",", ""))
-                    number_format = "#,##0.00" if sample.thousands else "0.00"
-                target = ws.cell(row + cell.row, 1 + cell.col, value)
-                target.alignment = Alignment(wrap_text=True, vertical="center")
-                target.font = Font(name="宋体", size=10, bold=cell.header)
-                if number_format:
-                    target.number_format = number_format
-                if cell.rowspan > 1 or cell.colspan > 1:
-                    ws.merge_cells(
-                        start_row=row + cell.row,
-                        start_column=1 + cell.col,
-                        end_row=row + cell.row + cell.rowspan - 1,
-                        end_column=cell.col + cell.colspan,
-                    )
-            for r in range(grid.nrows):
-                for c in range(grid.ncols):
-                    ws.cell(row + r, 1 + c).border = border
+            xlsx_grid(ws, row, grid, value_of)
             row += grid.nrows
         for p in below:
             ws.cell(row, 1, p.text)
             row += 1
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(wb, archive).save()
-    _rezip(path, buf.getvalue())
+    save_workbook(wb, path)
 
 
 def _write_pdf(sample: AccountsSample, path: Path) -> None:
-    from reportlab.lib import colors
     from reportlab.lib.enums import TA_CENTER
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import cm
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import PageBreak, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import PageBreak, SimpleDocTemplate, Spacer
     from reportlab.platypus import Paragraph as RLParagraph
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
@@ -1219,19 +1152,7 @@ def _write_pdf(sample: AccountsSample, path: Path) -> None:
         for p in above:
             story.append(RLParagraph(escape(p.text), styles.get(p.role, body)))
         if grid is not None:
-            data: list[list[object]] = [[""] * grid.ncols for _ in range(grid.nrows)]
-            commands: list[tuple] = [
-                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ]
-            for cell in grid.cells:
-                style = head_style if cell.header else cell_style
-                data[cell.row][cell.col] = RLParagraph(escape(cell.text), style)
-                if cell.rowspan > 1 or cell.colspan > 1:
-                    end = (cell.col + cell.colspan - 1, cell.row + cell.rowspan - 1)
-                    commands.append(("SPAN", (cell.col, cell.row), end))
-            widths = [usable * w / sum(grid.widths) for w in grid.widths]
-            story += [Table(data, colWidths=widths, style=TableStyle(commands)), Spacer(1, 6)]
+            story += [pdf_table(grid, usable, cell_style, head_style), Spacer(1, 6)]
         for p in below:
             story.append(RLParagraph(escape(p.text), body))
     doc.build(story)

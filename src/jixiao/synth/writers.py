@@ -23,6 +23,7 @@ from docx.text.run import Run
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from jixiao.synth.content import SampleReport
@@ -163,18 +164,20 @@ def _east_asian(run: Run, size: float | None = None, bold: bool = False) -> None
     run.font.bold = bold or None
 
 
-def _docx_table(doc: DocxDocument, grid: Grid) -> None:
+def docx_grid(doc: DocxDocument, grid: Grid, size: float = 9) -> None:
+    """A Grid as a Word table: merges through gridSpan / vMerge, one run per line."""
     table = doc.add_table(rows=grid.nrows, cols=grid.ncols)
     table.style = "Table Grid"
     usable = 16.0  # cm of an A4 page between default margins
     for c, w in enumerate(grid.widths):
         table.columns[c].width = Cm(usable * w / sum(grid.widths))
+    snapshot = table._cells  # one snapshot: table.cell() rebuilds the whole grid at every call
+    width = grid.ncols
     for cell in grid.cells:
-        target = table.cell(cell.row, cell.col)
+        target = snapshot[cell.row * width + cell.col]
         if cell.rowspan > 1 or cell.colspan > 1:  # python-docx writes gridSpan / vMerge
-            target = target.merge(
-                table.cell(cell.row + cell.rowspan - 1, cell.col + cell.colspan - 1)
-            )
+            last_row, last_col = cell.row + cell.rowspan - 1, cell.col + cell.colspan - 1
+            target = target.merge(snapshot[last_row * width + last_col])
         for extra in target.paragraphs[1:]:  # merging leaves the covered cells' paragraphs
             extra._element.getparent().remove(extra._element)
         for k, line in enumerate(cell.text.split("\n")):
@@ -182,31 +185,41 @@ def _docx_table(doc: DocxDocument, grid: Grid) -> None:
             if cell.header:
                 para.alignment = WD_ALIGN_PARAGRAPH.CENTER
             if line:
-                _east_asian(para.add_run(line), 9, bold=cell.header)
+                _east_asian(para.add_run(line), size, bold=cell.header)
 
 
-def write_docx(report: SampleReport, path: Path) -> None:
+def new_docx(title: str) -> DocxDocument:
+    """A Word document with 宋体 as its font and fixed core properties (same bytes each run)."""
     doc = Document()
     normal = doc.styles["Normal"]
     normal.font.name = FONT
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
     props = doc.core_properties
-    props.title = f"{report.entity}{report.year}年度部门决算说明"
+    props.title = title
     props.author = props.last_modified_by = "jixiao synth"
     props.created = props.modified = props.last_printed = FIXED_TIME
     props.revision = 1
+    return doc
+
+
+def save_docx(doc: DocxDocument, path: Path) -> None:
+    buf = io.BytesIO()
+    doc.save(buf)
+    write_fixed_zip(path, buf.getvalue())
+
+
+def write_docx(report: SampleReport, path: Path) -> None:
+    doc = new_docx(f"{report.entity}{report.year}年度部门决算说明")
     for block in blocks(report):
         if isinstance(block, Grid):
-            _docx_table(doc, block)
+            docx_grid(doc, block)
             continue
         para = doc.add_paragraph()
         if block.role in ("title", "subtitle"):
             para.alignment = WD_ALIGN_PARAGRAPH.CENTER
         size = {"title": 14, "heading": 12}.get(block.role, 10.5)
         _east_asian(para.add_run(block.text), size, bold=block.role in ("title", "heading"))
-    buf = io.BytesIO()
-    doc.save(buf)
-    _write_zip(path, buf.getvalue())
+    save_docx(doc, path)
 
 
 # -- xlsx -----------------------------------------------------------------------------------------
@@ -224,15 +237,53 @@ def _xlsx_value(cell: GCell, money_unit: str | None) -> tuple[object, str | None
     return (int(value) if value.is_integer() else value), None
 
 
-def write_xlsx(report: SampleReport, path: Path) -> None:
+def new_workbook() -> Workbook:
+    """An empty workbook with fixed properties (same bytes each run)."""
     wb = Workbook()
-    ws = wb.active
-    ws.title = report.stem[:31]
     wb.properties.creator = wb.properties.lastModifiedBy = "jixiao synth"
     wb.properties.created = wb.properties.modified = FIXED_TIME
+    return wb
+
+
+def save_workbook(wb: Workbook, path: Path) -> None:
+    buf = io.BytesIO()
+    # ExcelWriter rather than wb.save: save() stamps "modified" with the current time
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(wb, archive).save()
+    write_fixed_zip(path, buf.getvalue())
+
+
+def xlsx_grid(
+    ws: Worksheet, top: int, grid: Grid, value_of: Callable[[GCell], tuple[object, str | None]]
+) -> None:
+    """A Grid from row ``top``: values (with their number format), merged ranges, borders."""
     font = Font(name="宋体", size=10)
+    bold = Font(name="宋体", size=10, bold=True)
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    for cell in grid.cells:
+        value, number_format = value_of(cell)
+        target = ws.cell(top + cell.row, 1 + cell.col, value)
+        target.font = bold if cell.header else font
+        target.alignment = Alignment(wrap_text=True, vertical="center")
+        if number_format:
+            target.number_format = number_format
+        if cell.rowspan > 1 or cell.colspan > 1:
+            ws.merge_cells(
+                start_row=top + cell.row,
+                start_column=1 + cell.col,
+                end_row=top + cell.row + cell.rowspan - 1,
+                end_column=cell.col + cell.colspan,
+            )
+    for r in range(grid.nrows):
+        for c in range(grid.ncols):
+            ws.cell(top + r, 1 + c).border = border
+
+
+def write_xlsx(report: SampleReport, path: Path) -> None:
+    wb = new_workbook()
+    ws = wb.active
+    ws.title = report.stem[:31]
     ws.column_dimensions["A"].width = 14
     row = 1
     items = blocks(report)
@@ -241,35 +292,15 @@ def write_xlsx(report: SampleReport, path: Path) -> None:
             ws.cell(row, 1, block.text).font = Font(name="宋体", size=11, bold=block.role != "body")
             row += 2 if k + 1 < len(items) and isinstance(items[k + 1], Grid) else 1
             continue
-        for cell in block.cells:
-            value, number_format = _xlsx_value(cell, block.money_unit)
-            target = ws.cell(row + cell.row, 1 + cell.col, value)
-            target.font = Font(name="宋体", size=10, bold=cell.header) if cell.header else font
-            target.alignment = Alignment(wrap_text=True, vertical="center")
-            if number_format:
-                target.number_format = number_format
-            if cell.rowspan > 1 or cell.colspan > 1:
-                ws.merge_cells(
-                    start_row=row + cell.row,
-                    start_column=1 + cell.col,
-                    end_row=row + cell.row + cell.rowspan - 1,
-                    end_column=cell.col + cell.colspan,
-                )
-        for r in range(block.nrows):
-            for c in range(block.ncols):
-                ws.cell(row + r, 1 + c).border = border
+        xlsx_grid(ws, row, block, lambda cell, unit=block.money_unit: _xlsx_value(cell, unit))
         for c in range(1, block.ncols):
             letter = get_column_letter(1 + c)
             ws.column_dimensions[letter].width = max(ws.column_dimensions[letter].width or 0, 12)
         row += block.nrows + 1  # a blank row after each table
-    buf = io.BytesIO()
-    # ExcelWriter rather than wb.save: save() stamps "modified" with the current time
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(wb, archive).save()
-    _write_zip(path, buf.getvalue())
+    save_workbook(wb, path)
 
 
-def _write_zip(path: Path, data: bytes) -> None:
+def write_fixed_zip(path: Path, data: bytes) -> None:
     """Rewrite a ZIP package with fixed entry times so the same content gives the same bytes."""
     out = io.BytesIO()
     with (
@@ -289,14 +320,13 @@ def _write_zip(path: Path, data: bytes) -> None:
 
 def write_pdf(report: SampleReport, path: Path) -> None:
     # reportlab is a dev extra: imported only when a PDF is asked for
-    from reportlab.lib import colors
     from reportlab.lib.enums import TA_CENTER
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import cm
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     font = "STSong-Light"
@@ -321,20 +351,28 @@ def write_pdf(report: SampleReport, path: Path) -> None:
         if isinstance(block, Para):
             story.append(Paragraph(escape(block.text), styles[block.role]))
             continue
-        data: list[list[object]] = [[""] * block.ncols for _ in range(block.nrows)]
-        commands: list[tuple] = [
-            ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ]
-        for cell in block.cells:
-            text = "<br/>".join(escape(line) for line in cell.text.split("\n"))
-            data[cell.row][cell.col] = Paragraph(text, head_style if cell.header else cell_style)
-            if cell.rowspan > 1 or cell.colspan > 1:
-                end = (cell.col + cell.colspan - 1, cell.row + cell.rowspan - 1)
-                commands.append(("SPAN", (cell.col, cell.row), end))
-        widths = [usable * w / sum(block.widths) for w in block.widths]
-        story += [Table(data, colWidths=widths, style=TableStyle(commands)), Spacer(1, 8)]
+        story += [pdf_table(block, usable, cell_style, head_style), Spacer(1, 8)]
     doc.build(story)
+
+
+def pdf_table(grid: Grid, usable: float, cell_style: object, head_style: object) -> object:
+    """A Grid as a ruled reportlab Table across ``usable`` points, merges as SPANs."""
+    from reportlab.lib import colors
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
+    data: list[list[object]] = [[""] * grid.ncols for _ in range(grid.nrows)]
+    commands: list[tuple] = [
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    ]
+    for cell in grid.cells:
+        text = "<br/>".join(escape(line) for line in cell.text.split("\n"))
+        data[cell.row][cell.col] = Paragraph(text, head_style if cell.header else cell_style)
+        if cell.rowspan > 1 or cell.colspan > 1:
+            end = (cell.col + cell.colspan - 1, cell.row + cell.rowspan - 1)
+            commands.append(("SPAN", (cell.col, cell.row), end))
+    widths = [usable * w / sum(grid.widths) for w in grid.widths]
+    return Table(data, colWidths=widths, style=TableStyle(commands))
 
 
 WRITERS: dict[str, Callable[[SampleReport, Path], None]] = {
