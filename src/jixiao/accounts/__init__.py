@@ -34,8 +34,14 @@ __all__ = [
 
 
 def audit_path(path: str) -> tuple[FinalAccounts | None, list[AccountsFinding]]:
-    """Read one file, recognize its 部门决算 tables and check them (None, [] if it has none)."""
+    """Read one file, recognize its 部门决算 tables and check them, the 说明's figures against
+    the tables included (None, [] if it has none)."""
     from jixiao.readers import read
 
-    accounts = extract_accounts(read(path))
-    return accounts, (check_accounts(accounts) if accounts is not None else [])
+    document = read(path)
+    accounts = extract_accounts(document)
+    if accounts is None:
+        return None, []
+    from jixiao.extract.narrative import narrative_figures
+
+    return accounts, check_accounts(accounts, narrative_figures(document))

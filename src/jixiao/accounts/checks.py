@@ -21,13 +21,15 @@ Check ids (family ``accounts``):
 * ``accounts.placeholder``   error: XX placeholders left in the tables part of a report.
 * ``accounts.template_text`` warning: template instructions left in a report.
 * ``accounts.heading``       warning: a table heading names another department or year.
+* ``accounts.statement_*``   the 说明 against the tables (:mod:`jixiao.accounts.statement_checks`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from jixiao.accounts.codes import PERSONNEL_CLASSES, compact, parent_of
 from jixiao.accounts.model import (
@@ -37,8 +39,12 @@ from jixiao.accounts.model import (
     FinalAccounts,
     meaning_name,
 )
+from jixiao.accounts.statement_checks import STATEMENT_CHECKS, check_statement
 from jixiao.checks.precision import Span, contradicts, exact, printed_text, total
 from jixiao.numbers import clean_float, decimals_of, format_number
+
+if TYPE_CHECKING:
+    from jixiao.model import Figure
 
 __all__ = ["CHECK_INFO", "AccountsFinding", "check_accounts"]
 
@@ -114,6 +120,7 @@ CHECK_INFO: dict[str, tuple[str, str, str]] = {
         "决算表标题中的单位名称、年度应与报告的部门名称、年度一致。",
     ),
 }
+CHECK_INFO.update(STATEMENT_CHECKS)
 
 Loc = dict
 
@@ -265,8 +272,14 @@ class _Out:
 # -- the checks ----------------------------------------------------------------------------------
 
 
-def check_accounts(accounts: FinalAccounts) -> list[AccountsFinding]:
-    """Every finding on one document's 部门决算 tables, in a stable order."""
+def check_accounts(
+    accounts: FinalAccounts, figures: Sequence[Figure] = ()
+) -> list[AccountsFinding]:
+    """Every finding on one document's 部门决算 tables, in a stable order.
+
+    ``figures`` are the report's narrative figures: the 说明's amounts are compared with the
+    table lines they name (:mod:`jixiao.accounts.statement_checks`).
+    """
     out = _Out()
     if accounts.is_template:
         n = len(accounts.tables)
@@ -292,6 +305,7 @@ def check_accounts(accounts: FinalAccounts) -> list[AccountsFinding]:
     _cross_tables(accounts, out)
     _empty_notes(accounts, out)
     _texts(accounts, out)
+    check_statement(accounts, list(figures), out)
     return out.items
 
 

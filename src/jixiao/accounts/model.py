@@ -181,6 +181,31 @@ class Marked(BaseModel):
     loc: LocDict | None = None
 
 
+class ItemStatement(BaseModel):
+    """One 项 of the 说明's 一般公共预算财政拨款支出决算具体情况: its path and figures."""
+
+    names: list[str]  # 类, 款, 项 names as printed
+    budget: float | None = None  # 年初预算
+    budget_text: str | None = None
+    final: float | None = None  # 支出决算
+    final_text: str | None = None
+    unit: str | None = None  # of both figures, as printed (万元 …)
+    reason: bool = False  # the passage gives a 原因
+    text: str = ""  # the passage, white space removed
+    loc: LocDict | None = None  # the passage
+    final_loc: LocDict | None = None  # the line printing the 决算 figure
+    lines: list[tuple[int | None, int, int]] = Field(default_factory=list)  # page, first, last
+
+
+class YearMark(BaseModel):
+    """A year the 说明 states, with what it must be: the report's year or the one before."""
+
+    year: int
+    role: Literal["report", "previous", "asof"]  # asof: 截至YYYY年12月31日
+    text: str
+    loc: LocDict | None = None
+
+
 class FinalAccounts(BaseModel):
     source: str
     tables: list[AccountsTable] = Field(default_factory=list)
@@ -192,6 +217,9 @@ class FinalAccounts(BaseModel):
     headings: list[Marked] = Field(default_factory=list)  # "<单位> <年> 年度部门决算表" lines
     template_text: list[Marked] = Field(default_factory=list)  # instructions left in
     placeholder_count: int = 0  # XX placeholders in the whole document
+    items: list[ItemStatement] = Field(default_factory=list)  # the 说明's 项 passages
+    year_marks: list[YearMark] = Field(default_factory=list)  # years the 说明 states
+    name_marks: list[Marked] = Field(default_factory=list)  # the department as the 说明 names it
     warnings: list[str] = Field(default_factory=list)
 
     def table(self, kind: str) -> AccountsTable | None:

@@ -45,6 +45,7 @@ from jixiao.accounts.model import (
     FinalAccounts,
     Marked,
 )
+from jixiao.accounts.statement import read_statement
 from jixiao.document import Block, Cell, Document, Paragraph, Table
 from jixiao.numbers import parse_number
 
@@ -865,6 +866,7 @@ def extract_accounts(doc: Document) -> FinalAccounts | None:
     result.placeholder_count = sum(
         len(PLACEHOLDER.findall(b.value)) for b in blocks if isinstance(b, Paragraph)
     ) + sum(len(PLACEHOLDER.findall(c.value)) for t in doc.tables() for c in t.cells())
+    read_statement(doc, result)
     figures = sum(t.has_figures() for t in tables)
     result.is_template = figures == 0 and (
         len(tables) >= 5 or result.placeholder_count > 0 or placeholders_in_rows > 0

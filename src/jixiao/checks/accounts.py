@@ -17,7 +17,9 @@ def _all(ctx: Context) -> list[AccountsFinding]:
     """All accounts findings of the report, computed once and shared by the registered ids."""
     if "accounts" not in ctx.options:
         accounts = ctx.report.accounts
-        ctx.options["accounts"] = check_accounts(accounts) if accounts is not None else []
+        ctx.options["accounts"] = (
+            check_accounts(accounts, ctx.report.figures) if accounts is not None else []
+        )
     return ctx.options["accounts"]  # type: ignore[return-value]
 
 

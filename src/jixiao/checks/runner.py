@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from jixiao.checks.dedupe import one_finding_per_number
 from jixiao.checks.registry import CHECKS, FAMILIES, load_families, run_checks
 from jixiao.checks.review import ReviewFile, digest_bytes, fingerprints
 from jixiao.document import Document
@@ -89,7 +90,7 @@ def check_document(
     document = read(path)  # first: it turns every bad input into one clear ReadError
     data = path.read_bytes()
     report = extract(document)
-    findings = sorted(run_checks(report, only), key=position_key)
+    findings = one_finding_per_number(sorted(run_checks(report, only), key=position_key))
     if report.accounts is not None and report.accounts.is_template:
         # a blank template is said in one line, not as hundreds of empty-table findings
         findings = [f for f in findings if f.check == "accounts.template"] or findings

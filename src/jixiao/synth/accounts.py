@@ -22,6 +22,7 @@ from xml.sax.saxutils import escape
 
 from jixiao.accounts.codes import FUNCTION_CLASSES
 from jixiao.accounts.model import TABLE_KINDS, TABLE_TITLES
+from jixiao.synth.accounts_statement import STATEMENT_PLANTS, build_statement, plant_statement
 from jixiao.synth.layout import GCell, Grid, Para
 from jixiao.synth.writers import (
     docx_grid,
@@ -83,6 +84,7 @@ class AccountsSample:
     heading_entity: str | None = None  # the name printed in the tables-part heading
     dropped: set[str] = field(default_factory=set)
     planted: list[Planted] = field(default_factory=list)
+    statement: list[Para] = field(default_factory=list)  # the 决算情况说明, figures in words
 
     @property
     def stem(self) -> str:
@@ -558,8 +560,14 @@ def build_accounts(
         column_numbers=column_numbers,
         vertical_three_public=vertical_three_public,
     )
-    if plant is not None:
+    # the 说明 draws from its own generator: the tables stay what they were without it
+    words = build_statement(sample, random.Random(seed * 7919 + 17))
+    if plant in STATEMENT_PLANTS:
+        what = plant_statement(sample, words, plant, random.Random(seed))
+        _record(sample, plant, "statement", what, *STATEMENT_PLANTS[plant][1])
+    elif plant is not None:
         PLANTS[plant](sample, rng)
+    sample.statement = words.paras
     return sample
 
 
@@ -1045,16 +1053,11 @@ def sections(sample: AccountsSample) -> list[tuple[list[Para], Grid | None, list
             above.append(Para(f"单位：{sample.unit}"))
         below = [Para(sample.notes[kind])] if kind in sample.notes else []
         out.append((above, table_grid(sample, kind), below))
-    out.append(
-        (
-            [
-                Para(f"第三部分 {sample.entity} {sample.year} 年度部门决算情况说明", "heading"),
-                Para("（本样例只含决算表。）"),
-            ],
-            None,
-            [],
-        )
-    )
+    statement = sample.statement or [
+        Para(f"第三部分 {sample.entity} {sample.year} 年度部门决算情况说明", "heading"),
+        Para("（本样例只含决算表。）"),
+    ]
+    out.append((list(statement), None, []))
     return out
 
 
