@@ -57,6 +57,11 @@ def extract(doc: Document) -> Report:
     )
     if _mentions_final_accounts(doc):
         report.accounts = extract_accounts(doc)
+        if report.accounts is not None:
+            # the 决算's headings name the department and year where the text layer scattered
+            # them out of the sentences the report-level readers look at
+            report.year = report.year or report.accounts.year
+            report.entity = report.entity or report.accounts.entity
     return report
 
 
