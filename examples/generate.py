@@ -4,8 +4,9 @@
 
 Files: ``<stem>.{txt,md,tsv.txt,docx,xlsx,pdf,html}`` and ``expected/<stem>.json`` (the
 interchange JSON a perfect extractor gives, ``source`` = ``<stem>.txt``) and
-``expected/<stem>.errors.yaml`` (the deliberate errors). The output is byte-for-byte the same
-on every run.
+``expected/<stem>.errors.yaml`` (the deliberate errors); and a 部门决算 (nine tables and the
+说明) as ``juesuan-<seed>.{docx,xlsx,pdf}`` with ``expected/juesuan-<seed>.planted.yaml``.
+The output is byte-for-byte the same on every run.
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ except ImportError:  # run from a checkout without `pip install -e .`
 import yaml  # noqa: E402
 
 from jixiao.synth import ALL_FORMATS, expected_for, sample_reports, write_all  # noqa: E402
+from jixiao.synth.accounts import build_accounts, write_accounts  # noqa: E402
+
+# the 部门决算 example: one seed, one error planted in the 说明 (a 类 amount off its table line)
+ACCOUNTS_SEED, ACCOUNTS_PLANT = 5, "statement_class"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,6 +52,15 @@ def main(argv: list[str] | None = None) -> int:
         )
         names = ", ".join(p.name for p in paths)
         print(f"{report.stem}: {names}; {len(errors)} planted errors")
+    sample = build_accounts(ACCOUNTS_SEED, plant=None if args.correct else ACCOUNTS_PLANT)
+    stem = f"juesuan-{ACCOUNTS_SEED}"
+    for fmt in ("docx", "xlsx", "pdf"):
+        write_accounts(sample, args.out / f"{stem}.{fmt}")
+    errors = [asdict(p) for p in sample.planted]
+    (expected_dir / f"{stem}.planted.yaml").write_text(
+        yaml.safe_dump(errors, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8"
+    )
+    print(f"{stem}: {sample.entity} 部门决算 (docx, xlsx, pdf); {len(errors)} planted errors")
     return 0
 
 

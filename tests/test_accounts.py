@@ -365,7 +365,22 @@ def test_putuo_template_is_reported_as_a_template(putuo_futures):
     assert [f.id for f in findings] == ["accounts.template"]
 
 
-@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.docx")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("juesuan-*.*")), ids=lambda p: p.name)
+def test_accounts_example_planted_error_is_found(path):
+    import yaml
+
+    from jixiao.checks.runner import check_document
+
+    stem = path.name.split(".")[0]
+    planted = yaml.safe_load((EXAMPLES / "expected" / f"{stem}.planted.yaml").read_text("utf-8"))
+    findings = check_document(path).findings
+    for error in planted:
+        assert any(f.check in error["checks"] for f in findings), error["description"]
+    assert [f for f in findings if f.severity == "error" and f.check.startswith("accounts.")]
+    assert len([f for f in findings if f.severity == "error"]) <= 2
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("shiyan-*.docx")), ids=lambda p: p.name)
 def test_performance_reports_are_not_final_accounts(path):
     assert extract_accounts(read(path)) is None
 

@@ -267,11 +267,14 @@ def _table(
     return table
 
 
-def _narrative(rng: random.Random) -> Narrative:
+def _narrative(rng: random.Random, least_project: float = 0.0) -> Narrative:
+    """The 决算说明 figures; its 项目支出 holds at least ``least_project`` 万元 (what the
+    report's self-evaluated projects spent)."""
+
     def amount(lo: float, hi: float) -> float:
         return q2(rng.uniform(lo, hi))
 
-    total = amount(1000, 60000)
+    total = max(amount(1000, 60000), q2(least_project * 3))
     spend = q2(total * rng.uniform(0.9, 0.98))
     budget = amount(5, 50)
     final = budget * rng.uniform(0.6, 0.98)
@@ -284,7 +287,7 @@ def _narrative(rng: random.Random) -> Narrative:
         total=total,
         last_total=q2(total / rng.uniform(0.85, 1.2)),
         spend=spend,
-        basic=q2(spend * rng.uniform(0.4, 0.8)),
+        basic=min(q2(spend * rng.uniform(0.4, 0.8)), q2(spend - least_project)),
         three_public_budget=budget,
         three_public=(abroad, vehicle, q2(final - vehicle - abroad)),
         procurement=(goods, works, services),
@@ -348,7 +351,13 @@ def build_random(seed: int, correct: bool = True) -> SampleReport:
         _table(rng, kind, entity, (p, f"{region}{u}"), year)
         for kind, (p, u) in zip(chosen, rng.choices(projects, k=len(chosen)), strict=True)
     ]
-    report = SampleReport(f"random-{slug}-{year}-s{seed}", entity, year, _narrative(rng), tables)
+    spent = sum(
+        (t.funds[0].executed or 0) / (10_000 if t.money_unit == "元" else 1)
+        for t in tables
+        if t.kind == "project_self" and t.funds
+    )
+    narrative = _narrative(rng, least_project=spent)
+    report = SampleReport(f"random-{slug}-{year}-s{seed}", entity, year, narrative, tables)
     if not correct:
         _plant_two(report, rng)
     return report
