@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint examples bench clean
+.PHONY: demo test lint examples bench clean serve web-assets
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,12 +12,35 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# Front-end libraries of the web app (htmx, ECharts, Swagger UI) from the npm registry, never
+# committed. Without npm the web app still works: no charts, no in-place updates.
+FRONTEND := src/jixiao/web/frontend
+WEB_STAMP := $(FRONTEND)/node_modules/.installed
+
+$(WEB_STAMP): $(FRONTEND)/package.json $(FRONTEND)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		cd $(FRONTEND) && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error && touch node_modules/.installed; \
+	else \
+		echo "warning: npm not found: the web app runs without charts (install Node.js, then make web-assets)" >&2; \
+	fi
+
+web-assets: $(WEB_STAMP)
+
+# The web app on a fresh SQLite database holding the examples: http://127.0.0.1:8000/
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SERVE_DIR := out/serve
+serve: $(STAMP) $(WEB_STAMP)
+	rm -rf $(SERVE_DIR)
+	$(BIN)/python -m jixiao.store load --db $(SERVE_DIR)/jixiao.db examples/
+	$(BIN)/jixiao serve --db $(SERVE_DIR)/jixiao.db --host $(HOST) --port $(PORT)
+
 # The examples carry planted errors: --exit-zero keeps the demo green (bad input still fails).
 demo: $(STAMP)
 	$(BIN)/jixiao check examples/ --format table --exit-zero
 	$(BIN)/jixiao check examples/ --format html -o jixiao-report.html --exit-zero
 
-test: $(STAMP)
+test: $(STAMP) $(WEB_STAMP)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
@@ -31,4 +54,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/extract.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info src/*.egg-info
+	rm -rf $(VENV) build *.egg-info src/*.egg-info $(FRONTEND)/node_modules

@@ -485,6 +485,34 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="监听地址")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="端口")] = 8000,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="数据库：SQLite 文件路径或 postgresql:// URL"
+            "（默认 JIXIAO_DATABASE_URL，否则 ./jixiao.db）",
+        ),
+    ] = None,
+) -> None:
+    """启动网页版（上传、逐表复核、统计；JSON API 在 /api）。需安装 jixiao[web]。"""
+    try:
+        import uvicorn
+
+        from jixiao.web import Settings, create_app
+    except ImportError as e:
+        raise _fail(f"网页版需要额外的依赖（缺少 {e.name}）：pip install 'jixiao[web]'") from None
+    try:
+        application = create_app(Settings(database_url=db or ""))
+    except Exception as e:  # a bad URL, an unreachable server, a file we cannot write
+        raise _fail(f"无法打开数据库：{e}") from None
+    err.print(f"jixiao 网页版：http://{host}:{port}/  （Ctrl+C 停止）")
+    uvicorn.run(application, host=host, port=port, log_level="info")
+
+
 @app.callback()
 def _main(
     version: Annotated[

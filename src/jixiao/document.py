@@ -94,6 +94,12 @@ class Loc(NamedTuple):
             out["col"] = col
         return out
 
+    def row_dict(self) -> dict[str, int | str]:
+        """``to_dict`` without the column: where a whole row stands."""
+        out = self.to_dict()
+        out.pop("col", None)
+        return out
+
 
 _LOC_INDEX = {name: k for k, name in enumerate(Loc._fields)}
 

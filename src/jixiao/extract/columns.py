@@ -151,6 +151,20 @@ class ColumnMap:
                 first = first or c
         return first
 
+    def pick(self, aligned: list[Cell | None]) -> dict[str, Cell]:
+        """``get`` for every role at once (one pass over the row): role -> its cell."""
+        found: dict[str, Cell] = {}
+        with_text: set[str] = set()
+        for role, cell in zip(self.roles, aligned):
+            if role is None or cell is None or role in with_text:
+                continue
+            if cell.value:
+                found[role] = cell
+                with_text.add(role)
+            elif role not in found:
+                found[role] = cell
+        return found
+
 
 _NUMERIC_ROLES = {"weight", "score", "level1_weight", "level2_weight", "rowsum"}
 _TEXT_ROLES = {"level1", "level2", "name", "criteria", "note"}

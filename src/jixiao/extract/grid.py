@@ -47,10 +47,13 @@ class GridResult:
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fff0-9]")
 
 
-def total_label(row: list[Cell]) -> re.Match[str] | None:
-    """The 总分 label in a row's first meaningful cell (OCR noise like ``)`` is skipped)."""
-    first = next((c for c in row if _MEANINGFUL.search(c.value)), None)
-    return TOTAL_LABEL.match(compact(first.text)) if first else None
+def total_label(row: list[Cell], values: list[str] | None = None) -> re.Match[str] | None:
+    """The 总分 label in a row's first meaningful cell (OCR noise like ``)`` is skipped);
+    ``values`` are the row's cell values when the caller has them already."""
+    if values is None:
+        values = [c.value for c in row]
+    first = next((k for k, v in enumerate(values) if _MEANINGFUL.search(v)), None)
+    return TOTAL_LABEL.match(compact(row[first].text)) if first is not None else None
 
 
 def read_grid(
@@ -68,7 +71,8 @@ def read_grid(
     expert_cols = sorted(cmap.extra)
     for r in range(start, len(rows)):
         row = rows[r]
-        if not any(c.value for c in row):
+        values = [c.value for c in row]  # read once: every test below looks at them
+        if not any(values):
             continue
         if stop is not None and stop.search(compact(row[0].text if row else "")):
             out.end = r
@@ -76,24 +80,22 @@ def read_grid(
         if _is_repeated_header(row):
             continue
         aligned = cmap.align(row)
-        label = total_label(row)
-        if label or _bare_total(row, cmap, aligned):
+        label = total_label(row, values)
+        if label or _bare_total(values):
             _read_total(out, row, cmap, aligned, label)
             out.total_row = row
             out.end = r + 1
             break
-        l1 = split_weight_note(_text(cmap.get(row, "level1", aligned)))
-        l2 = split_weight_note(_text(cmap.get(row, "level2", aligned)))
+        cells = cmap.pick(aligned)
+        l1 = split_weight_note(_text(cells.get("level1")))
+        l2 = split_weight_note(_text(cells.get("level2")))
         if l1[0]:
             level1, level2 = l1, (None, None)
         if l2[0]:
             level2 = l2
-        name_cell = cmap.get(row, "name", aligned)
+        name_cell = cells.get("name")
         name = value_or_none(_text(name_cell))
-        fields = {
-            role: cmap.get(row, role, aligned)
-            for role in ("target", "actual", "weight", "score", "note")
-        }
+        fields = {role: cells.get(role) for role in _FIELD_ROLES}
         has_data = any(c is not None and value_or_none(c.text) for c in fields.values())
         if pending is not None and not l1[0] and not l2[0] and has_data:
             _fill_spilled(pending, name, fields)  # the second half of a row OCR split in two
@@ -114,15 +116,15 @@ def read_grid(
             weight=parse_number(_text(fields["weight"])),
             score=parse_number(_text(fields["score"])),
             note=value_or_none(_text(fields["note"])),
-            loc=loc_dict(row[0].loc.at(col=None)),
+            loc=row[0].loc.row_dict(),
             level1_weight=level1[1]
             if level1[1] is not None
-            else _num(cmap.get(row, "level1_weight", aligned)),
+            else _num(cells.get("level1_weight")),
             level2_weight=level2[1]
             if level2[1] is not None
-            else _num(cmap.get(row, "level2_weight", aligned)),
+            else _num(cells.get("level2_weight")),
+            criteria=_criteria(cmap, aligned),
         )
-        ind.criteria = _criteria(cmap, aligned)
         for role, cell in [("name", name_cell), *fields.items()]:
             if cell is not None:
                 ind.cells[role] = cell.loc.to_dict()
@@ -131,10 +133,13 @@ def read_grid(
         out.indicators.append(ind)
         if expert_cols:
             out.expert_scores.append([_num(aligned[k]) for k in expert_cols])
-            out.row_sums.append(_num(cmap.get(row, "rowsum", aligned)))
+            out.row_sums.append(_num(cells.get("rowsum")))
         if uncertain and not has_data:
             pending = ind
     return out
+
+
+_FIELD_ROLES = ("target", "actual", "weight", "score", "note")
 
 
 def _criteria(cmap: ColumnMap, aligned: list[Cell | None]) -> str | None:
@@ -165,9 +170,9 @@ def _names_two_roles(texts: tuple[str, ...]) -> bool:
     return len({header_role(t) for t in texts if t.strip()} & _HEADER_ROLES) >= 2
 
 
-def _bare_total(row: list[Cell], cmap: ColumnMap, aligned: list[Cell | None]) -> bool:
+def _bare_total(values: list[str]) -> bool:
     """OCR sometimes drops the 总分 label: a row holding only two numbers, the first 100."""
-    texts = [c.value for c in row if c.value]
+    texts = [v for v in values if v]
     if len(texts) != 2:
         return False
     return parse_number(texts[0]) == 100 and parse_number(texts[1]) is not None

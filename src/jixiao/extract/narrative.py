@@ -28,6 +28,8 @@ back before sentences are read.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from jixiao.document import Document, Loc, Paragraph
@@ -47,7 +49,7 @@ _FIGURE = re.compile(
 )
 _FILLER = re.compile(r"^(其中|共计|合计|共|为|达到?|是|约|计|，|,)+|(为|达到?|共计|约|是)+$")
 # after a unit-less number: dates, list markers, names like 5G / 2.0版 / 25+1+1
-_SKIP_UNITS_AFTER = re.compile(r"^\s*(年|月|日|号|季度|、|\.(?!\d)|[A-Za-z+＋/]|版)")
+_SKIP_UNITS_AFTER = re.compile(r"\s*(年|月|日|号|季度|、|\.(?!\d)|[A-Za-z+＋/]|版)")  # matched at its end
 _SPACE = re.compile(r"\s+")
 _DIGIT = re.compile(r"\d")
 _MONEY_WORDS = re.compile(r"费|金|资金|经费|支出|预算|收入|额|款|开支|投入|成本")
@@ -117,8 +119,9 @@ _SUBJECT_SPELLINGS: tuple[tuple[str, str], ...] = (
     ("退休人员", r"(?<!离)退休人员"),
 )
 _SUBJECT_NAMES = [name for name, _ in _SUBJECT_SPELLINGS]
-# A lookahead on the characters a spelling can start with lets the engine skip most
-# positions at once instead of trying every alternative there (the hot loop of extraction).
+# Spellings grouped by the characters they can start with: at a position only the spellings
+# that can start with its character are tried, in their order, instead of every alternative
+# at every position (``re`` has no trie for a long alternation: the hot loop of extraction).
 
 
 def _first_chars(pattern: str) -> set[str]:
@@ -155,17 +158,43 @@ def _first_chars(pattern: str) -> set[str]:
     return out
 
 
-_FIRST = "".join(sorted(set().union(*(_first_chars(p) for _, p in _SUBJECT_SPELLINGS))))
-_SUBJECTS = re.compile(
-    f"(?=[{_FIRST}])(?:"
-    + "|".join(f"(?P<s{k}>{p})" for k, (_, p) in enumerate(_SUBJECT_SPELLINGS))
-    + ")"
-)
+def _spellings_by_first_char() -> dict[str, re.Pattern[str]]:
+    """For each first character, one pattern of the spellings that can start with it (in
+    their order; group ``s<k>`` names spelling ``k``)."""
+    starting: dict[str, list[int]] = {}
+    for k, (_, pattern) in enumerate(_SUBJECT_SPELLINGS):
+        for ch in _first_chars(pattern):
+            starting.setdefault(ch, []).append(k)
+    return {
+        ch: re.compile("|".join(f"(?P<s{k}>{_SUBJECT_SPELLINGS[k][1]})" for k in ks))
+        for ch, ks in starting.items()
+    }
+
+
+_SUBJECTS_AT = _spellings_by_first_char()
+_SUBJECT_START = re.compile(f"[{''.join(sorted(_SUBJECTS_AT))}]")
+
+
+def _subject_matches(sentence: str) -> Iterator[re.Match[str]]:
+    """The subject spellings in ``sentence``, left to right and not overlapping: at each
+    position the first spelling (in ``_SUBJECT_SPELLINGS`` order) that matches there."""
+    resume = 0
+    for start in _SUBJECT_START.finditer(sentence):
+        at = start.start()
+        if at < resume:
+            continue  # inside the match before
+        m = _SUBJECTS_AT[start.group()].match(sentence, at)  # lookbehinds see the text before
+        if m is not None:
+            resume = m.end()
+            yield m
+
+
 # a budget classification item: ``社会保障和就业支出（类）行政事业单位养老支出（款）…（项）``
 _CLASSIFIED = re.compile(
     r"[“\"]?((?:[\u4e00-\u9fff]|[（(][\u4e00-\u9fff]{1,2}[)）](?=[\u4e00-\u9fff])){2,24}?)"
     r"[”\"]?\s*[（(](?:类|款|项)[)）]"
 )
+_CLASS_MARK = re.compile(r"[（(](?:类|款|项)[)）]")  # how every _CLASSIFIED match ends
 # subjects that carry their scope in their name
 SCOPED_NAMES = frozenset({"财政拨款收入", "一般公共预算财政拨款支出"})
 
@@ -594,10 +623,12 @@ def _topic(para: _Para) -> tuple[str, str | None] | None:
 def _mentions(sentence: str) -> list[_Mention]:
     """Every subject the sentence names, in order of where they end."""
     out: list[_Mention] = []
-    for m in _SUBJECTS.finditer(sentence):
+    for m in _subject_matches(sentence):
         name = _SUBJECT_NAMES[int(m.lastgroup[1:])]  # type: ignore[index]
         out.append(_Mention(m.start(), m.end(), name, None, False))
-    classified = "类" in sentence or "款" in sentence or "项）" in sentence or "项)" in sentence
+    # the full pattern is slow (a lazy run of up to 24 characters at each position): only
+    # where its closing （类）/（款）/（项） is printed at all
+    classified = _CLASS_MARK.search(sentence) is not None
     for m in _CLASSIFIED.finditer(sentence) if classified else ():
         name = m.group(1)
         if not any(x.start <= m.start(1) < x.end for x in out):
@@ -641,12 +672,15 @@ def _scope_name(word: str) -> str:
 def _figures_in(sentence: str, sent: int, pi: int, para: _Para, first_id: int) -> list[_F]:
     out: list[_F] = []
     mentions: list[_Mention] | None = None
+    clauses: list[int] | None = None
     prev_end = 0
     for m in _FIGURE.finditer(sentence):
         unit = m.group(2)
-        if unit is None and _SKIP_UNITS_AFTER.match(sentence[m.end() :]):
+        if unit is None and _SKIP_UNITS_AFTER.match(sentence, m.end()):
             continue  # 2020年, 3月, 1、 — dates and list numbers
-        label = _label_before(sentence, m.start())
+        if clauses is None:
+            clauses = _clause_starts(sentence)
+        label = _label_before(sentence, m.start(), clauses)
         if unit is None and not label:
             continue  # a bare number with no words before it says nothing
         between = sentence[prev_end : m.start()]
@@ -753,10 +787,15 @@ def _period_name(cue: str) -> str:
     return "决算"
 
 
-def _label_before(sentence: str, at: int) -> str:
-    """The words of the clause that lead to the number: ``实际开支`` in ``…，实际开支 8.2万元``."""
-    head = sentence[:at]
-    clause = _CLAUSE_BREAK.split(head)[-1]
+def _clause_starts(sentence: str) -> list[int]:
+    """Where the clauses of ``sentence`` start: 0, and after each clause break."""
+    return [0, *(m.end() for m in _CLAUSE_BREAK.finditer(sentence))]
+
+
+def _label_before(sentence: str, at: int, clauses: list[int]) -> str:
+    """The words of the clause that lead to the number: ``实际开支`` in ``…，实际开支 8.2万元``
+    (``clauses`` from ``_clause_starts``: computed once per sentence, not per number)."""
+    clause = sentence[clauses[bisect_right(clauses, at) - 1] : at]
     return _FILLER.sub("", _SPACE.sub("", clause))
 
 

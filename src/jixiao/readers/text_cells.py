@@ -13,56 +13,47 @@ and one cell is a framed text box, not data: its lines become paragraphs.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
 
 from jixiao.document import Cell, Document, Loc, Paragraph, Table, fold_ws
 from jixiao.readers.tablejoin import drop_repeated_headers, join_split_tables
 
-
-@dataclass(slots=True)
-class _CellBuf:
-    lines: list[str]
-    first: int
-    last: int
-    gap: int = 0  # blank lines before this cell's first line
-    text: str = ""  # the joined lines, once the table is complete
-
-
-@dataclass(slots=True)
-class _TableBuf:
-    rows: list[list[_CellBuf]] = field(default_factory=list)
+# A cell being read is a plain list (a word-processor export holds thousands of cells, and a
+# list is several times cheaper to make than an object): its text, first and last line.
+_TEXT, _FIRST, _LAST = 0, 1, 2
+_CellBuf = list  # [text: str, first: int, last: int]
 
 
 def read_text(text: str, source: str) -> Document:
     doc = Document(source=source, format="text_cells")
-    table: _TableBuf | None = None
+    table: list[list[_CellBuf]] | None = None  # rows of cells
     blanks = 0
-    prev_blank_run = 0
+    tables = 0
 
     def close_table() -> None:
-        nonlocal table
-        if table is not None and table.rows:
-            _emit_table(doc, table, source)
+        nonlocal table, tables
+        if table:
+            tables += _emit_table(doc, table, source, tables)
         table = None
 
     for number, raw in enumerate(text.split("\n"), start=1):
-        if not raw.strip() and not raw.startswith("\t"):
+        if raw.startswith("\t"):
+            gap, blanks = blanks, 0
+            cell = [raw[1:], number, number]
+            if table is None:
+                table = [[cell]]
+            elif gap >= 1:
+                table.append([cell])  # a blank line separates rows (see _mend_rows)
+            else:
+                table[-1].append(cell)
+            continue
+        if not raw.strip():
             blanks += 1
             continue
-        prev_blank_run, blanks = blanks, 0
-        if raw.startswith("\t"):
-            cell = _CellBuf([raw[1:]], number, number, prev_blank_run)
-            if table is None:
-                table = _TableBuf([[cell]])
-            elif prev_blank_run >= 1:
-                table.rows.append([cell])  # a blank line separates rows (see _mend_rows)
-            else:
-                table.rows[-1].append(cell)
-            continue
-        if table is not None and prev_blank_run < 2:
-            last = table.rows[-1][-1]  # a continuation line of the cell above
-            last.lines.extend([""] * prev_blank_run + [raw])
-            last.last = number
+        gap, blanks = blanks, 0
+        if table is not None and gap < 2:
+            last = table[-1][-1]  # a continuation line of the cell above, after its blanks
+            last[_TEXT] += "\n" * (gap + 1) + raw
+            last[_LAST] = number
             continue
         close_table()
         doc.blocks.append(Paragraph(raw.strip(), Loc(source, line=number, line_end=number)))
@@ -85,7 +76,7 @@ def _mend_rows(rows: list[list[_CellBuf]]) -> list[list[_CellBuf]]:
     for row in rows:
         if (
             out
-            and row[0].lines[0].strip()
+            and row[0][_TEXT].partition("\n")[0].strip()  # its first line
             and len(row) < modal
             and len(out[-1]) < modal
             and len(out[-1]) + len(row) == modal
@@ -96,27 +87,27 @@ def _mend_rows(rows: list[list[_CellBuf]]) -> list[list[_CellBuf]]:
     return out
 
 
-def _emit_table(doc: Document, buf: _TableBuf, source: str) -> None:
-    for row in buf.rows:
-        for cb in row:
-            cb.text = "\n".join(cb.lines).strip("\n")
-    buf.rows = drop_repeated_headers(
-        _mend_rows(buf.rows), key=lambda r: [fold_ws(c.text) for c in r]
+def _emit_table(doc: Document, rows: list[list[_CellBuf]], source: str, index: int) -> int:
+    """Add the table (or the lines of a framed text box); returns the number of tables added."""
+    rows = drop_repeated_headers(
+        _mend_rows(rows), key=lambda r: [fold_ws(c[_TEXT].strip("\n")) for c in r]
     )
-    if len(buf.rows) == 1 and len(buf.rows[0]) == 1:
-        cell = buf.rows[0][0]
-        for offset, line in enumerate(cell.lines):
+    if len(rows) == 1 and len(rows[0]) == 1:
+        text, first, _ = rows[0][0]
+        for offset, line in enumerate(text.split("\n")):
             if line.strip():
-                n = cell.first + offset
+                n = first + offset
                 doc.blocks.append(Paragraph(line.strip(), Loc(source, line=n, line_end=n)))
-        return
-    index = len(doc.tables())
-    rows: list[list[Cell]] = []
-    for r, row in enumerate(buf.rows):
+        return 0
+    table: list[list[Cell]] = []
+    for r, row in enumerate(rows):
         cells = []
-        for c, cb in enumerate(row):
-            loc = Loc(source, None, cb.first, cb.last, index, r, c)  # positional: hot loop
-            cells.append(Cell(cb.text, r, c, loc))
-        rows.append(cells)
-    first, last = buf.rows[0][0].first, buf.rows[-1][-1].last
-    doc.blocks.append(Table(rows, Loc(source, line=first, line_end=last, table=index), index))
+        for c, (text, first, last) in enumerate(row):
+            # Loc(source, None, first, last, index, r, c) without the NamedTuple constructor's
+            # overhead: one per cell
+            loc = tuple.__new__(Loc, (source, None, first, last, index, r, c))
+            cells.append(Cell(text.strip("\n"), r, c, loc))
+        table.append(cells)
+    first, last = rows[0][0][_FIRST], rows[-1][-1][_LAST]
+    doc.blocks.append(Table(table, Loc(source, line=first, line_end=last, table=index), index))
+    return 1
