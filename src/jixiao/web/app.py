@@ -47,6 +47,9 @@ ERROR_TEXT = {
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+    from jixiao.checks.registry import load_families
+
+    load_families()  # the checks' Chinese titles, for the pages
     db = Database(settings.database_url)
     db.migrate()
     assert settings.data_dir is not None
