@@ -1,12 +1,14 @@
 """Benchmark: the audit end to end (read + extract + score + checks), documents per second.
 
-    python bench/check.py [--copies N] [--checks]
+    python bench/check.py [--copies N] [--checks] [--profile GROUP]
 
 Runs over repeated copies of the bundled examples (every format) and, when ../shared/seeds
 exists, of the seeds. Per group: documents per second end to end, and the milliseconds per
 document of each stage. Scores are computed once per document and shared with the checks
 (as ``jixiao check`` does through the check Context). ``--checks`` adds the time of each
-registered check, slowest first. One process on one core; numbers go in notes, never in tests.
+registered check, slowest first. ``--profile seeds`` (any part of a group's name) prints
+instead where that group's time goes: a cProfile of the same passes, most own time first.
+One process on one core; numbers go in notes, never in tests.
 """
 
 from __future__ import annotations
@@ -76,12 +78,36 @@ def measure(paths: list[Path], copies: int, per_check: dict[str, float]) -> tupl
     return (docs / elapsed, *per_doc, found / docs)
 
 
+def profile(paths: list[Path], copies: int, top: int = 30) -> None:
+    """cProfile of ``copies`` audits of ``paths`` (after a warm-up pass)."""
+    import cProfile
+    import pstats
+
+    scratch: dict[str, float] = defaultdict(float)
+    for path in paths:
+        audit(path, scratch, defaultdict(float))
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(copies):
+        for path in paths:
+            audit(path, scratch, defaultdict(float))
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(top)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=20, help="times each file is processed")
     parser.add_argument("--checks", action="store_true", help="time each registered check")
+    parser.add_argument("--profile", metavar="GROUP", help="profile the groups named so instead")
     args = parser.parse_args()
     load_families()
+    if args.profile:
+        for name, paths in inputs().items():
+            if args.profile in name:
+                print(f"== {name}")
+                profile(paths, max(1, args.copies // 10) if name.endswith(".pdf") else args.copies)
+        return
     print(f"{len(CHECKS)} checks registered")
     head = " ".join(f"{s + ' ms':>10}" for s in STAGES)
     print(f"{'group':24} {'files':>5} {'docs/s':>9} {head} {'findings':>9}")

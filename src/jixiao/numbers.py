@@ -551,13 +551,17 @@ def format_number(x: float, decimals: int | None = None) -> str:
     x = clean_float(x)
     if not math.isfinite(x):
         return str(x)
+    return _format_finite(x, None if decimals is None else min(max(int(decimals), 0), 300))
+
+
+@lru_cache(maxsize=1 << 14)  # pure: explanations and findings print the same numbers again
+def _format_finite(x: float, places: int | None) -> str:
     exact = Decimal(repr(x))
-    if decimals is None:
+    if places is None:
         out = format(exact, "f")
         if "." in out:
             out = out.rstrip("0").rstrip(".")
     else:
-        places = min(max(int(decimals), 0), 300)
         out = format(
             exact.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP, _DECIMAL_CONTEXT), "f"
         )

@@ -110,8 +110,9 @@ def score_evaluation(ev: Evaluation, report: Report, fw: Framework | None) -> Ev
         rows.append(funds_row)
     not_applicable = sum(ind.weight or 0 for ind in ev.indicators if _is_not_applicable(ind))
     found = _found_inputs(fw, ev, report)
+    funds = inp.funds_inputs(inp.funds_of(ev, report))  # the same for every row
     for ind in ev.indicators:
-        rows.append(_indicator_row(ind, ev, report, fw, found))
+        rows.append(_indicator_row(ind, fw, found, funds))
     if fw is not None and not_applicable and fw.variants.not_applicable == "rescale":
         _rescale(rows, fw.total, not_applicable)
     printed = [r.printed for r in rows if r.printed is not None]
@@ -150,10 +151,9 @@ def _funds_row(ev: Evaluation, report: Report, fw: Framework | None) -> RowScore
 
 def _indicator_row(
     ind: Indicator,
-    ev: Evaluation,
-    report: Report,
     fw: Framework | None,
     found_inputs: dict[str, float | None],
+    funds: dict[str, float | None],
 ) -> RowScore:
     found = find_leaf(fw, ind.name) if fw is not None else None
     if found is not None:
@@ -168,7 +168,7 @@ def _indicator_row(
             ind.name, weight, ind.score, None, list(path), ind.loc, ind.printed.get("score")
         )
     values = inp.row_values(ind)
-    values.update(inp.funds_inputs(inp.funds_of(ev, report)))
+    values.update(funds)
     if fw is not None and fw.inputs:
         values.update(_declared_inputs(fw, ind, found_inputs, values))
     inputs = RowInputs(values=values, target_text=ind.target, actual_text=ind.actual, note=ind.note)

@@ -70,7 +70,15 @@ def _key(f: Figure) -> tuple[str | None, str | None, str]:
 
 
 def same_relations(a: Analysis) -> list[Relation]:
-    """Each later printing of a once-stated amount against its first printing."""
+    """Each later printing of a once-stated amount against its first printing (made once per
+    analysis: units.magnitude asks too, and the slip cache knows relations by identity)."""
+    cached = a.derived.get("same_relations")
+    if cached is None:
+        cached = a.derived["same_relations"] = _same_relations(a)
+    return cached  # type: ignore[return-value]
+
+
+def _same_relations(a: Analysis) -> list[Relation]:
     first: dict[tuple, Figure] = {}
     out: list[Relation] = []
     for f in _stated(a):

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from jixiao.checks.precision import Span, printed
 from jixiao.checks.registry import Context, check
@@ -63,8 +64,13 @@ def is_money(f: Figure) -> bool:
 
 def read(f: Figure, unit: str | None = None) -> Span:
     """The printed interval of ``f``, money in 元 (read in ``unit`` instead when given)."""
-    span = printed(f.value, f.decimals)
-    factor = FACTORS.get(unit or f.unit or "")
+    return _printed_in(f.value, f.decimals, unit or f.unit)
+
+
+@lru_cache(maxsize=1 << 14)  # the relations read each figure many times; a Span is immutable
+def _printed_in(value: float, decimals: int, unit: str | None) -> Span:
+    span = printed(value, decimals)
+    factor = FACTORS.get(unit or "")
     return span.scale(factor) if factor else span
 
 
@@ -116,9 +122,18 @@ class Relation:
     target: Figure  # the printed figure a finding is about
     operands: tuple[Figure, ...]  # the figures the computation reads
     compute: Callable[[Reader], tuple[Span, Span | None]]
+    # ``holds()`` as printed: asked by several checks of the same relation, computed once
+    _holds_as_printed: bool | None = field(default=None, repr=False)
 
     def holds(self, reader: Reader = plain_reader) -> bool:
         """True unless the computation certainly fails (nothing computable holds too)."""
+        if reader is plain_reader:
+            if self._holds_as_printed is None:
+                self._holds_as_printed = self._holds(reader)
+            return self._holds_as_printed
+        return self._holds(reader)
+
+    def _holds(self, reader: Reader) -> bool:
         reported, expected = self.compute(reader)
         return expected is None or reported.meets(expected)
 
@@ -151,6 +166,8 @@ class Analysis:
     children: dict[int, list[Figure]] = field(default_factory=dict)
     relations: list[Relation] = field(default_factory=list)
     _slips: dict[Relation, Slip | None] = field(default_factory=dict)
+    # what other families derive from the figures once for all their checks (by name)
+    derived: dict[str, object] = field(default_factory=dict)
 
     def get(self, id: int | None) -> Figure | None:
         return None if id is None else self.by_id.get(id)

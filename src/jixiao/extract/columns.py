@@ -48,11 +48,12 @@ _WEIGHT_OF = {"level1": "level1_weight", "level2": "level2_weight", "name": "wei
 
 
 def header_role(text: str) -> str | None:
-    return _role_of_key(compact(text))
+    return role_of_key(compact(text))
 
 
 @lru_cache(maxsize=4096)
-def _role_of_key(key: str) -> str | None:
+def role_of_key(key: str) -> str | None:
+    """``header_role`` of a text already compacted."""
     if not key or len(key) > 24:
         return None
     for role, pattern in _ROLE_PATTERNS:
@@ -107,55 +108,39 @@ class ColumnMap:
         key = (kinds, tuple(self.extra))
         placement = self._placements.get(key)
         if placement is None:
-            placement = self._placements[key] = self._best_placement(kinds)
+            placement = self._placements[key] = _best_placement(
+                tuple(self.roles), frozenset(self.extra), kinds
+            )
         at, gap = placement
         out: list[Cell | None] = list(row[:at]) + [None] * gap + list(row[at:])
         out += [None] * (n - len(out))
         return out[:n]
-
-    def _best_placement(self, kinds: tuple[str, ...]) -> tuple[int, int]:
-        """Where the gap goes (index, width) for a row of these cell kinds."""
-        n = len(self.roles)
-        best, best_at, best_gap = None, 0, n - len(kinds)
-        # a gap in the row, and perhaps one missing cell at its end (a dropped empty last cell)
-        for tail in (0, 1):
-            gap = n - len(kinds) - tail
-            if gap < 0:
-                continue
-            for at in [1, 0, *range(2, len(kinds) + 1)]:
-                fit = sum(
-                    _fit(
-                        kind,
-                        self.roles[i if i < at else i + gap],
-                        (i if i < at else i + gap) in self.extra,
-                    )
-                    for i, kind in enumerate(kinds)
-                )
-                if best is None or fit > best:
-                    best, best_at, best_gap = fit, at, gap
-        return best_at, best_gap
 
     def get(
         self, row: list[Cell], role: str, aligned: list[Cell | None] | None = None
     ) -> Cell | None:
         """The first cell under a column of this role that holds text (or the first at all)."""
         cells = aligned if aligned is not None else self.align(row)
-        columns = self._columns.get(role)
-        if columns is None:
-            columns = self._columns[role] = [k for k, r in enumerate(self.roles) if r == role]
         first = None
-        for k in columns:
+        for k in self.columns(role):
             if (c := cells[k]) is not None:
                 if c.value:
                     return c
                 first = first or c
         return first
 
+    def columns(self, role: str) -> list[int]:
+        """The columns of this role, left to right."""
+        columns = self._columns.get(role)
+        if columns is None:
+            columns = self._columns[role] = [k for k, r in enumerate(self.roles) if r == role]
+        return columns
+
     def pick(self, aligned: list[Cell | None]) -> dict[str, Cell]:
         """``get`` for every role at once (one pass over the row): role -> its cell."""
         found: dict[str, Cell] = {}
         with_text: set[str] = set()
-        for role, cell in zip(self.roles, aligned):
+        for role, cell in zip(self.roles, aligned, strict=False):
             if role is None or cell is None or role in with_text:
                 continue
             if cell.value:
@@ -164,6 +149,33 @@ class ColumnMap:
             elif role not in found:
                 found[role] = cell
         return found
+
+
+@lru_cache(maxsize=4096)  # the tables of one form repeat their header and row shapes
+def _best_placement(
+    roles: tuple[str | None, ...], extra: frozenset[int], kinds: tuple[str, ...]
+) -> tuple[int, int]:
+    """Where the gap goes (index, width) for a row of these cell kinds under these columns
+    (``extra``: the expert columns)."""
+    n = len(roles)
+    best, best_at, best_gap = None, 0, n - len(kinds)
+    # a gap in the row, and perhaps one missing cell at its end (a dropped empty last cell)
+    for tail in (0, 1):
+        gap = n - len(kinds) - tail
+        if gap < 0:
+            continue
+        for at in [1, 0, *range(2, len(kinds) + 1)]:
+            fit = sum(
+                _fit(
+                    kind,
+                    roles[i if i < at else i + gap],
+                    (i if i < at else i + gap) in extra,
+                )
+                for i, kind in enumerate(kinds)
+            )
+            if best is None or fit > best:
+                best, best_at, best_gap = fit, at, gap
+    return best_at, best_gap
 
 
 _NUMERIC_ROLES = {"weight", "score", "level1_weight", "level2_weight", "rowsum"}

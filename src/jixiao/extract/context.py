@@ -122,12 +122,14 @@ def entity_of(doc: Document, fallbacks: list[str]) -> str | None:
 def year_of(doc: Document) -> int | None:
     counts: Counter[int] = Counter()
     for block in doc.blocks[:400]:
+        # compact text: a table's cells joined (compact(" ".join(values)), from the cells'
+        # compact texts, which the recognizers have cached already)
         text = (
-            block.value
+            compact(block.text)
             if isinstance(block, Paragraph)
-            else " ".join(c.value for c in block.cells())
+            else "".join([compact(c.text) for row in block.rows for c in row])
         )
-        for m in _YEAR.finditer(compact(text)):
+        for m in _YEAR.finditer(text):
             counts[int(m.group(1))] += 1
     return counts.most_common(1)[0][0] if counts else None
 

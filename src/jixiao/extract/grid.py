@@ -16,7 +16,7 @@ from functools import lru_cache
 from jixiao.document import Cell
 from jixiao.extract.columns import ColumnMap, header_role
 from jixiao.extract.text import compact, split_weight_note, value_or_none
-from jixiao.model import Indicator, loc_dict
+from jixiao.model import Indicator
 from jixiao.numbers import parse_number
 
 TOTAL_LABEL = re.compile(
@@ -52,8 +52,10 @@ def total_label(row: list[Cell], values: list[str] | None = None) -> re.Match[st
     ``values`` are the row's cell values when the caller has them already."""
     if values is None:
         values = [c.value for c in row]
-    first = next((k for k, v in enumerate(values) if _MEANINGFUL.search(v)), None)
-    return TOTAL_LABEL.match(compact(row[first].text)) if first is not None else None
+    for k, value in enumerate(values):
+        if _MEANINGFUL.search(value):
+            return TOTAL_LABEL.match(compact(row[k].text))
+    return None
 
 
 def read_grid(
@@ -62,8 +64,10 @@ def read_grid(
     cmap: ColumnMap,
     uncertain: bool = False,
     stop: re.Pattern[str] | None = None,
+    values: list[list[str]] | None = None,
 ) -> GridResult:
-    """Read indicator rows from ``start`` until a total row, a stop label or the table's end."""
+    """Read indicator rows from ``start`` until a total row, a stop label or the table's end
+    (``values``: the rows' cell values, when the caller has them already)."""
     out = GridResult(end=len(rows))
     level1: tuple[str | None, float | None] = (None, None)
     level2: tuple[str | None, float | None] = (None, None)
@@ -71,8 +75,9 @@ def read_grid(
     expert_cols = sorted(cmap.extra)
     for r in range(start, len(rows)):
         row = rows[r]
-        values = [c.value for c in row]  # read once: every test below looks at them
-        if not any(values):
+        # read once: every test below looks at them
+        row_values = values[r] if values is not None else [c.value for c in row]
+        if not any(row_values):
             continue
         if stop is not None and stop.search(compact(row[0].text if row else "")):
             out.end = r
@@ -80,8 +85,8 @@ def read_grid(
         if _is_repeated_header(row):
             continue
         aligned = cmap.align(row)
-        label = total_label(row, values)
-        if label or _bare_total(values):
+        label = total_label(row, row_values)
+        if label or _bare_total(row_values):
             _read_total(out, row, cmap, aligned, label)
             out.total_row = row
             out.end = r + 1
@@ -117,18 +122,14 @@ def read_grid(
             score=parse_number(_text(fields["score"])),
             note=value_or_none(_text(fields["note"])),
             loc=row[0].loc.row_dict(),
-            level1_weight=level1[1]
-            if level1[1] is not None
-            else _num(cells.get("level1_weight")),
-            level2_weight=level2[1]
-            if level2[1] is not None
-            else _num(cells.get("level2_weight")),
+            level1_weight=level1[1] if level1[1] is not None else _num(cells.get("level1_weight")),
+            level2_weight=level2[1] if level2[1] is not None else _num(cells.get("level2_weight")),
             criteria=_criteria(cmap, aligned),
         )
         for role, cell in [("name", name_cell), *fields.items()]:
             if cell is not None:
                 ind.cells[role] = cell.loc.to_dict()
-                if cell.value and role in ("weight", "score"):
+                if role in ("weight", "score") and cell.value:
                     ind.printed[role] = cell.value
         out.indicators.append(ind)
         if expert_cols:
@@ -144,9 +145,7 @@ _FIELD_ROLES = ("target", "actual", "weight", "score", "note")
 
 def _criteria(cmap: ColumnMap, aligned: list[Cell | None]) -> str | None:
     """All criteria columns of the row (指标说明 and 评分标准 may both be printed)."""
-    texts = [
-        c.value for k, c in enumerate(aligned) if c is not None and cmap.roles[k] == "criteria"
-    ]
+    texts = [c.value for k in cmap.columns("criteria") if (c := aligned[k]) is not None]
     return "\n".join(t for t in texts if t) or None
 
 

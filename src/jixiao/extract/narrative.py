@@ -31,6 +31,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 
 from jixiao.document import Document, Loc, Paragraph
 from jixiao.model import Figure, loc_dict
@@ -41,15 +42,17 @@ _SENTENCE = re.compile(r"[^。！!？?\n]+[。！!？?]?")
 _CLAUSE_BREAK = re.compile(r"[，,、：:；;（(）)]")
 _LEAD_BREAK = re.compile(r"[，,；;：:]")
 # a number with its unit; years (2020年) and list markers (1、) are not figures. A bare 万 is
-# a money unit only before punctuation (``250 万，``), not in ``36万余笔``.
+# a money unit only before punctuation (``250 万，``), not in ``36万余笔``. The number must not
+# continue one (no digit or dot before it): checked after its first digit, so that the pattern
+# starts with a digit and the engine skips ahead to the digits instead of trying every position.
 _FIGURE = re.compile(
-    r"(?<![\d.])(\d+(?:,\d{3})*(?:\.\d+)?)\s*"
+    r"(\d(?<![\d.]\d)\d*(?:,\d{3})*(?:\.\d+)?)\s*"
     r"(亿元|万元|千元|元|%|％|个百分点|人次|人|个|项|件|次|家|条|台|套|户|天|日|小时|平方米|公里"
     r"|辆|批次|批|万(?![\u4e00-\u9fff\d]))?"
 )
 _FILLER = re.compile(r"^(其中|共计|合计|共|为|达到?|是|约|计|，|,)+|(为|达到?|共计|约|是)+$")
-# after a unit-less number: dates, list markers, names like 5G / 2.0版 / 25+1+1
-_SKIP_UNITS_AFTER = re.compile(r"\s*(年|月|日|号|季度|、|\.(?!\d)|[A-Za-z+＋/]|版)")  # matched at its end
+# after a unit-less number (matched at its end): dates, list markers, 5G / 2.0版 / 25+1+1
+_SKIP_UNITS_AFTER = re.compile(r"\s*(年|月|日|号|季度|、|\.(?!\d)|[A-Za-z+＋/]|版)")
 _SPACE = re.compile(r"\s+")
 _DIGIT = re.compile(r"\d")
 _MONEY_WORDS = re.compile(r"费|金|资金|经费|支出|预算|收入|额|款|开支|投入|成本")
@@ -274,6 +277,10 @@ _CLAIM = re.compile(
     r"(基本)?\s*(持平|一致|相等|相同)?"
 )
 _CLAIM_ALTERNATIVES = re.compile(r"(?:大于|小于|等于|持平)\s*[（(]\s*(?:大于|小于|等于|持平)")
+_SHARE_BASE = re.compile(r"占(.*?)(?:的)?(?:比例|比重|比率)?(?:为|达|约)?\s*$")
+_SHARE_LEAD = re.compile(r"^[\s，,]*\S{0,2}?占")  # ``占`` right after the part it is a share of
+_TOTAL_WORDS = re.compile(r"合计|总计|总额|共计")
+_BEFORE_PERCENT = re.compile(r"[占的为达至率长降]$")
 
 # -- paragraphs, headings, lists -----------------------------------------------------------
 
@@ -285,6 +292,7 @@ _MARKERS = (
     (4, re.compile(r"^[（(]\s*\d{1,2}\s*[)）]")),
     (5, re.compile(r"^[①②③④⑤⑥⑦⑧⑨⑩]")),
 )
+_MARKER_FIRST = frozenset("第一二三四五六七八九十（(①②③④⑤⑥⑦⑧⑨⑩")  # and digits
 _ENDS_LIST = re.compile(r"(?:其中|包括|如下|以下方面|具体构成为?|构成为)\s*[：:]\s*$")
 _TERMINAL = "。！？!?；;：:"
 _PUNCT = "，,。；;：:、）)！？!?"
@@ -411,21 +419,24 @@ def narrative_figures(doc: Document) -> list[Figure]:
         if len(figs) >= _MAX_FIGURES:
             break
     _Linker(figs, paras).link(claims)
-    out = [_to_model(f, paras) for f in figs]
+    locs: dict[int, dict] = {}  # a paragraph's Loc as a dict, for each of its figures
+    out = [_to_model(f, paras[f.para], locs) for f in figs]
     for k, p in enumerate(placeholders, start=len(out)):
         p.id = k
     return out + placeholders
 
 
-def _to_model(f: _F, paras: list[_Para]) -> Figure:
-    para = paras[f.para]
+def _to_model(f: _F, para: _Para, locs: dict[int, dict]) -> Figure:
+    loc = locs.get(f.para)
+    if loc is None:
+        loc = locs[f.para] = loc_dict(para.loc)  # shared safely: pydantic copies it
     return Figure(
         label=f.label,
         value=f.value,
         unit=f.unit,
         decimals=f.decimals,
         text=f.sentence,
-        loc=loc_dict(para.loc),
+        loc=loc,
         id=f.id,
         subject=f.subject,
         scope=f.scope,
@@ -551,11 +562,14 @@ def _fits(token: str, line: str, gap: int) -> bool:
     after = line[gap + 1 :] if gap >= 0 else line
     before = line[:gap] if gap > 0 else ""
     if token.endswith("%"):
-        return not after or after[0] in _PUNCT or bool(re.search(r"[占的为达至率长降]$", before))
+        return not after or after[0] in _PUNCT or bool(_BEFORE_PERCENT.search(before))
     return bool(_UNIT_START.match(after))
 
 
 def _marker(text: str) -> int:
+    first = text[:1]
+    if first not in _MARKER_FIRST and not first.isdecimal():
+        return 0  # no marker starts otherwise (\d: any decimal digit)
     for level, pattern in _MARKERS:
         if pattern.match(text):
             return level
@@ -724,7 +738,7 @@ def _read_meaning(f: _F, mentions: list[_Mention], para: _Para) -> None:
             f.role = "growth"
         elif _SHARE.search(lead):
             f.role = "share"
-            found = re.search(r"占(.*?)(?:的)?(?:比例|比重|比率)?(?:为|达|约)?\s*$", lead)
+            found = _SHARE_BASE.search(lead)
             f.base_label = found.group(1).strip(" 的") if found else ""
     elif f.unit in MONEY_UNITS and _CHANGE.search(lead):
         f.role = "change"
@@ -748,7 +762,7 @@ def _read_meaning(f: _F, mentions: list[_Mention], para: _Para) -> None:
     lead_start = f.start - len(f.between) + f.between.rfind(lead) if lead else f.start
     own = [m for m in mentions if m.start >= lead_start and m.end <= f.start and not m.base]
     chosen: _Mention | None = own[-1] if own else None
-    if chosen is None and _says_nothing_else(lead):
+    if chosen is None and _says_nothing_else(plain):
         before = [m for m in mentions if m.end <= lead_start and not m.base and not m.aside]
         chosen = before[-1] if before else None
         topic = _topic(para) if chosen is None else None
@@ -769,8 +783,9 @@ _FUNCTION_WORDS = re.compile(
 )
 
 
-def _says_nothing_else(lead: str) -> bool:
-    return len(_FUNCTION_WORDS.sub("", _SCOPES.sub("", lead))) <= 1
+def _says_nothing_else(plain: str) -> bool:
+    """``plain``: the lead without its scope words."""
+    return len(_FUNCTION_WORDS.sub("", plain)) <= 1
 
 
 def _period_name(cue: str) -> str:
@@ -789,7 +804,7 @@ def _period_name(cue: str) -> str:
 
 def _clause_starts(sentence: str) -> list[int]:
     """Where the clauses of ``sentence`` start: 0, and after each clause break."""
-    return [0, *(m.end() for m in _CLAUSE_BREAK.finditer(sentence))]
+    return [0] + [m.end() for m in _CLAUSE_BREAK.finditer(sentence)]
 
 
 def _label_before(sentence: str, at: int, clauses: list[int]) -> str:
@@ -884,16 +899,15 @@ class _Linker:
         for f in self.figs:
             if f.children and f.role in ("value", "part"):
                 f.role = "total" if f.of is None else f.role
-            elif f.role == "value" and f.amount and re.search(r"合计|总计|总额|共计", f.label):
+            elif f.role == "value" and f.amount and _TOTAL_WORDS.search(f.label):
                 f.role = "total"
 
     # -- where to look: nearest first ------------------------------------------------------
 
-    def _before(self, f: _F, scopes: tuple[str, ...]) -> list[_F]:
+    def _before(self, f: _F, scopes: tuple[str, ...]) -> Iterator[_F]:
         """Figures printed before ``f``: its sentence, paragraph, list, section, document —
-        each nearest first, without repeats."""
+        each nearest first, without repeats. Lazily: the nearest usually settles it."""
         seen: set[int] = set()
-        out: list[_F] = []
         para = self.paras[f.para]
         for scope in scopes:
             if scope == "sentence":
@@ -909,8 +923,7 @@ class _Linker:
             for g in reversed(pool):
                 if g.id < f.id and g.id not in seen:
                     seen.add(g.id)
-                    out.append(g)
-        return out
+                    yield g
 
     def _group_paras(self, para: _Para) -> list[int]:
         return self.by_group[para.group]
@@ -1032,7 +1045,7 @@ class _Linker:
 
     def _share(self, f: _F) -> None:
         part = next((g for g in reversed(self.by_sent.get(f.sent, [])) if g.id < f.id), None)
-        if part is None or not part.amount or not re.match(r"^[\s，,]*\S{0,2}?占", f.between):
+        if part is None or not part.amount or not _SHARE_LEAD.match(f.between):
             return  # ``占比89.42%`` after prose: the text does not say of what
         f.of, f.subject, f.scope = part.id, part.subject, part.scope
         label = f.base_label or ""
@@ -1045,21 +1058,26 @@ class _Linker:
             return  # a base we cannot name (``我局预算总数``): no guess
         subject = named[-1].subject
         scope = _scope_in(label)
+        # the nearest amount of that subject before the share, else the first after it; of
+        # the scope named, else of any: the first of the scope ends the search
         pool = self._before(f, ("sentence", "paragraph", "group", "section", "document"))
-        after = [g for g in self.figs if g.id > f.id]
-        candidates = [
-            g
-            for g in pool + after
-            if g.subject == subject
-            and g.amount
-            and g.family == part.family
-            and g.pclass == part.pclass
-            and g.id != part.id
-        ]
-        exact = [g for g in candidates if g.scope == scope]
-        chosen = (exact or candidates)[:1]
-        if chosen:
-            f.base = chosen[0].id
+        after = (g for g in self.figs if g.id > f.id)
+        first = None
+        for g in chain(pool, after):
+            if (
+                g.subject == subject
+                and g.amount
+                and g.family == part.family
+                and g.pclass == part.pclass
+                and g.id != part.id
+            ):
+                if g.scope == scope:
+                    f.base = g.id
+                    return
+                if first is None:
+                    first = g
+        if first is not None:
+            f.base = first.id
 
     def _claim(self, para: int, sent: int, word: str, text: str) -> None:
         """``决算数小于预算数的主要原因…``: the nearest 决算 amount before the statement that has

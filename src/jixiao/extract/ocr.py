@@ -29,6 +29,7 @@ _NUMBER = re.compile(r"\d[\d,，.]*%?")
 _FLAT = re.compile(
     r"(?P<title>\S*自评表)\s*[（(]\s*\d[\d\s]*年度\s*[)）]\s*(?P<subject>.*?)\s*项目名称\s*(?P<dept>\S*?)\s*主管部门"
 )
+_UNIT = re.compile(r"[（(]\s*(万元|元)\s*[)）]")
 _STANDARD_ROLES = ["level1", "level2", "name", "target", "actual", "weight", "score", "note"]
 
 
@@ -42,7 +43,7 @@ def flattened_self_eval(para: Paragraph) -> Evaluation | None:
         ev.title = head.group("title")
         ev.subject = head.group("subject") or None
         ev.competent_dept = head.group("dept") or None
-    unit = re.search(r"[（(]\s*(万元|元)\s*[)）]", text)
+    unit = _UNIT.search(text)
     ev.money_unit = unit.group(1) if unit else None  # type: ignore[assignment]
     total = _numbers_after(text, "年度资金总额", 6)
     fiscal = _numbers_after(text, "当年财政拨款", 4)

@@ -24,10 +24,11 @@ from jixiao.extract.columns import (
     continues_header,
     header_role,
     is_header_row,
+    role_of_key,
 )
 from jixiao.extract.grid import GRADE_LABEL, read_grid, total_label
 from jixiao.extract.text import compact, has_cjk, join_wrapped_name, value_or_none
-from jixiao.model import Evaluation, FundRow, loc_dict
+from jixiao.model import Evaluation, FundRow, LocDict, loc_dict
 from jixiao.numbers import parse_number
 
 _FUND_COLUMNS = [
@@ -72,8 +73,11 @@ _GOAL_DONE = re.compile(r"实际完成|完成情况")
 
 def recognize(table: Table, grid_known: bool) -> TableEvaluation | None:
     rows = table.rows
-    funds_at = _find_funds_header(rows)
-    header_at = _find_indicator_header(rows)
+    # the helpers below test every row's cells by compact text (labels) or, once the table
+    # is known to be an evaluation, by folded value: each computed once per table
+    keys = [[compact(c.text) for c in row] for row in rows]
+    funds_at = _find_funds_header(keys)
+    header_at = _find_indicator_header(rows, keys)
     if funds_at is None and header_at is None:
         return None
     cmap = _column_map(rows, header_at, grid_known) if header_at is not None else None
@@ -86,18 +90,22 @@ def recognize(table: Table, grid_known: bool) -> TableEvaluation | None:
         kind = "review"  # department_self or project_review: decided with the title
     else:
         return None
+    values = [[c.value for c in row] for row in rows]
     ev = Evaluation(
-        kind="project_self" if kind == "review" else kind, title="", loc=loc_dict(table.loc)
+        kind="project_self" if kind == "review" else kind,
+        title="",
+        loc=loc_dict(table.loc),
+        uncertain=table.uncertain,
     )
-    ev.uncertain = table.uncertain
     _read_fields(rows, ev)
     if funds_at is not None:
         _read_funds(rows, funds_at, ev)
-        _read_goal(rows, ev)
+        _read_goal(rows, keys, ev)
     if cmap is not None and header_at is not None:
         if experts:
             cmap.extra = experts
-        grid = read_grid(rows, header_at + cmap.header_rows, cmap, uncertain=table.uncertain)
+        start = header_at + cmap.header_rows
+        grid = read_grid(rows, start, cmap, uncertain=table.uncertain, values=values)
         ev.indicators = grid.indicators
         ev.total_weight, ev.total_score = grid.total_weight, grid.total_score
         if grid.total_row:
@@ -105,21 +113,23 @@ def recognize(table: Table, grid_known: bool) -> TableEvaluation | None:
         if experts:
             ev.experts = _experts(experts, grid.expert_scores, len(grid.indicators))
             ev.row_sums = grid.row_sums[: len(grid.indicators)]
-    _read_summary_rows(rows, ev)
+    _read_summary_rows(rows, keys, values, ev)
     if kind == "review":
         ev.kind = (
             "department_self" if _looks_departmental(ev) else "project_review"
         )  # refined by title later
-    first = "".join(c.value for c in rows[0] if c.value) if rows else ""
+    first = "".join(v for v in values[0] if v) if rows else ""
     has_title = bool(_OWN_TITLE.fullmatch(first))
     if has_title:
         ev.title = first  # the table's own first row (OCR may split it over cells)
     return TableEvaluation(ev, has_title)
 
 
-def _find_funds_header(rows: list[list[Cell]]) -> int | None:
-    for r, row in enumerate(rows):
-        keys = [compact(c.text) for c in row]
+def _find_funds_header(rows_keys: list[list[str]]) -> int | None:
+    for r, keys in enumerate(rows_keys):
+        joined = "".join(keys)
+        if "预算" not in joined and "执行" not in joined and "计划安排资金" not in joined:
+            continue  # none of the words below: most rows, skipped before any pattern
         standard = sum(1 for k in keys if _FUNDS_STANDARD.search(k))
         variant = any("计划安排资金" in k for k in keys) and any(
             _FUNDS_VARIANT.search(k) for k in keys
@@ -129,11 +139,11 @@ def _find_funds_header(rows: list[list[Cell]]) -> int | None:
     return None
 
 
-def _find_indicator_header(rows: list[list[Cell]]) -> int | None:
+def _find_indicator_header(rows: list[list[Cell]], keys: list[list[str]]) -> int | None:
     """The row naming the indicator levels, with value columns named there or in the heading
     rows just above or below it (two- and three-row headers)."""
     for r, row in enumerate(rows):
-        roles = {header_role(c.text) for c in row}
+        roles = {role_of_key(k) for k in keys[r]}
         if not roles & {"name", "level1", "level2"} or not is_header_row(row):
             continue
         for near in rows[max(0, r - 2) : r] + rows[r + 1 : r + 3]:
@@ -238,15 +248,21 @@ def _read_funds(rows: list[list[Cell]], at: int, ev: Evaluation) -> None:
                 break
             continue
         seen.add(source)
-        fund = FundRow(source=source, loc=loc_dict(row[0].loc.at(col=None)))
+        amounts: dict[str, float | None] = {}
+        cells: dict[str, LocDict] = {}
+        printed: dict[str, str] = {}
         aligned = row if len(row) >= len(roles) else [None] * (len(roles) - len(row)) + row
         for role, cell in zip(roles, aligned, strict=False):
             if role is None or cell is None:
                 continue
-            setattr(fund, role, parse_number(cell.text))
-            fund.cells[role] = cell.loc.to_dict()
+            amounts[role] = parse_number(cell.text)
+            cells[role] = cell.loc.to_dict()
             if cell.value:
-                fund.printed[role] = cell.value
+                printed[role] = cell.value
+        # one validation for the row rather than an attribute assignment per column
+        fund = FundRow(source=source, loc=row[0].loc.row_dict(), **amounts)  # type: ignore[arg-type]
+        fund.cells.update(cells)
+        fund.printed.update(printed)
         ev.funds.append(fund)
     order = [name for name, _ in _FUND_ROWS]
     ev.funds.sort(key=lambda f: order.index(f.source))
@@ -294,10 +310,13 @@ def _money_unit(rows: list[list[Cell]]) -> str | None:
     return None
 
 
-def _read_goal(rows: list[list[Cell]], ev: Evaluation) -> None:
+def _read_goal(rows: list[list[Cell]], rows_keys: list[list[str]], ev: Evaluation) -> None:
     """年度总体目标: a row [预期目标 | 实际完成情况] and the texts under it."""
     for r, row in enumerate(rows[:-1]):
-        keys = [compact(c.text) if len(compact(c.text)) <= 10 else "" for c in row]
+        joined = "".join(rows_keys[r])
+        if "目标" not in joined or "完成" not in joined:
+            continue  # cannot name both columns
+        keys = [k if len(k) <= 10 else "" for k in rows_keys[r]]
         goal_at = next((i for i, k in enumerate(keys) if _GOAL.search(k)), None)
         done_at = next((i for i, k in enumerate(keys) if _GOAL_DONE.search(k)), None)
         if goal_at is None or done_at is None:
@@ -317,17 +336,19 @@ def _read_goal(rows: list[list[Cell]], ev: Evaluation) -> None:
         return
 
 
-def _read_summary_rows(rows: list[list[Cell]], ev: Evaluation) -> None:
+def _read_summary_rows(
+    rows: list[list[Cell]], keys: list[list[str]], values: list[list[str]], ev: Evaluation
+) -> None:
     """绩效自评综合得分 | 98 and 评价等次 | 优, wherever they stand in the table."""
-    for row in rows:
-        cells = [c for c in row if c.value]
-        if len(cells) < 2:
+    for r, row in enumerate(rows):
+        filled = [k for k, v in enumerate(values[r]) if v]
+        if len(filled) < 2:
             continue
-        key = compact(cells[0].text)
-        if GRADE_LABEL.match(key) and ev.grade is None:
+        cells = [row[k] for k in filled]
+        if GRADE_LABEL.match(keys[r][filled[0]]) and ev.grade is None:
             ev.grade = cells[1].value
             ev.cells["grade"] = cells[1].loc.to_dict()
-        elif ev.total_score is None and total_label(row) and len(cells) == 2:
+        elif ev.total_score is None and len(cells) == 2 and total_label(row, values[r]):
             ev.total_score = parse_number(cells[1].text)
             ev.cells["total"] = cells[0].loc.to_dict()
 

@@ -26,11 +26,12 @@ def normal_name(text: str | None) -> str:
 
 
 Leaf = tuple[tuple[str, ...], "Node"]
-# per framework (by identity; frameworks are loaded once): normal name -> leaf, in file order
-_INDEX: dict[int, tuple[Framework, list[tuple[str, Leaf]]]] = {}
+# per framework (by identity; frameworks are loaded once): normal name -> leaf, in file order,
+# and the first leaf of each normal name (the exact lookup, without a scan)
+_INDEX: dict[int, tuple[Framework, list[tuple[str, Leaf]], dict[str, Leaf]]] = {}
 
 
-def _names(framework: Framework) -> list[tuple[str, Leaf]]:
+def _names(framework: Framework) -> tuple[list[tuple[str, Leaf]], dict[str, Leaf]]:
     cached = _INDEX.get(id(framework))
     if cached is None or cached[0] is not framework:
         names = [
@@ -38,8 +39,11 @@ def _names(framework: Framework) -> list[tuple[str, Leaf]]:
             for path, node in framework.leaves()
             for n in (node.name, *node.aliases)
         ]
-        cached = _INDEX[id(framework)] = (framework, names)
-    return cached[1]
+        exact: dict[str, Leaf] = {}
+        for other, leaf in names:
+            exact.setdefault(other, leaf)
+        cached = _INDEX[id(framework)] = (framework, names, exact)
+    return cached[1], cached[2]
 
 
 def find_leaf(framework: Framework, name: str | None) -> Leaf | None:
@@ -47,10 +51,10 @@ def find_leaf(framework: Framework, name: str | None) -> Leaf | None:
     key = normal_name(name)
     if not key:
         return None
-    names = _names(framework)
-    for other, leaf in names:
-        if other == key:
-            return leaf
+    names, exact = _names(framework)
+    found = exact.get(key)
+    if found is not None:
+        return found
     if len(key) >= 4:
         for other, leaf in names:
             if len(other) >= 4 and (other in key or key in other):

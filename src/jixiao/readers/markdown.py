@@ -66,8 +66,12 @@ def _emit(doc: Document, lines: list[tuple[int, list[str]]], source: str) -> Non
             uncertain = bool(_FOREIGN.search(text))
             if text and _NOISE.match(text):
                 text, uncertain = "", True
-            loc = Loc(source, line=number, line_end=number, table=index, row=r, col=c)
-            row.append(Cell(text, r, c, loc, uncertain=uncertain))
+            # Loc(source, line=…, line_end=…, table=…, row=…, col=…) without the NamedTuple
+            # constructor's keyword handling: one per cell
+            cell = Cell(text, r, c, tuple.__new__(Loc, (source, None, number, number, index, r, c)))
+            if uncertain:  # rare: set apart, the keyword makes every cell slower to build
+                cell.uncertain = True
+            row.append(cell)
         table.rows.append(row)
     table.uncertain = any(c.uncertain for c in table.cells())
     doc.blocks.append(table)

@@ -30,27 +30,45 @@ def _same_headings(a: list[tuple[str, ...]], b: list[tuple[str, ...]]) -> bool:
     return len(a) == len(b) and all(_same_heading(x, y) for x, y in zip(a, b, strict=True))
 
 
-def drop_repeated_headers(rows: list[T], key: Callable[[T], list[str]]) -> list[T]:
-    """Drop rows that repeat the table's leading header rows further down (page breaks)."""
-    keys = [tuple(k for k in key(r) if k) for r in rows]
-    if not keys:
+def drop_repeated_headers(rows: list[list[T]], text: Callable[[T], str]) -> list[list[T]]:
+    """Drop rows that repeat the table's leading header rows further down (page breaks).
+
+    ``text`` gives a cell's text. Rows are compared by their non-empty texts; those are
+    computed only for the rows compared, since a repeat starts with the first header cell.
+    """
+    if not rows:
         return rows
-    # a repeat starts with the first header cell (a cheap filter before the full comparison)
-    first = keys[0][:1]
-    candidates = [i for i, k in enumerate(keys) if i and k[:1] == first]
+    keys: dict[int, tuple[str, ...]] = {}
+
+    def key(i: int) -> tuple[str, ...]:
+        if i not in keys:
+            keys[i] = tuple(t for t in map(text, rows[i]) if t)
+        return keys[i]
+
+    if len(key(0)) < 2:
+        return rows  # every header compared below includes row 0: it needs two headings
+    first = key(0)[0]
+    candidates = [i for i in range(1, len(rows)) if _first_text(rows[i], text) == first]
     for size in (3, 2, 1):
-        head = keys[:size]
-        if len(keys) <= size or not all(len(k) >= 2 for k in head):
+        if len(rows) <= size:
+            continue
+        head = [key(k) for k in range(size)]
+        if not all(len(k) >= 2 for k in head):
             continue
         starts = [
             i
             for i in candidates
-            if size <= i <= len(keys) - size and _same_headings(keys[i : i + size], head)
+            if size <= i <= len(rows) - size
+            and _same_headings([key(i + k) for k in range(size)], head)
         ]
         if starts:
             drop = {i + k for i in starts for k in range(size)}
             return [r for i, r in enumerate(rows) if i not in drop]
     return rows
+
+
+def _first_text(row: list[T], text: Callable[[T], str]) -> str | None:
+    return next((t for t in map(text, row) if t), None)
 
 
 def repeated_header(first: Table, second: Table) -> int:

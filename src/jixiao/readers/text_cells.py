@@ -89,9 +89,7 @@ def _mend_rows(rows: list[list[_CellBuf]]) -> list[list[_CellBuf]]:
 
 def _emit_table(doc: Document, rows: list[list[_CellBuf]], source: str, index: int) -> int:
     """Add the table (or the lines of a framed text box); returns the number of tables added."""
-    rows = drop_repeated_headers(
-        _mend_rows(rows), key=lambda r: [fold_ws(c[_TEXT].strip("\n")) for c in r]
-    )
+    rows = drop_repeated_headers(_mend_rows(rows), lambda c: fold_ws(c[_TEXT].strip("\n")))
     if len(rows) == 1 and len(rows[0]) == 1:
         text, first, _ = rows[0][0]
         for offset, line in enumerate(text.split("\n")):

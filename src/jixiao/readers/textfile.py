@@ -7,10 +7,10 @@ import re
 from jixiao.document import Document, Loc, Paragraph
 from jixiao.errors import ReadError
 
-_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$", re.M)
-_CELL_LINE = re.compile(r"^\t[^\t]*$", re.M)
-_TSV_LINE = re.compile(r"^[^\n]*\t[^\n]*\t[^\n]*$", re.M)
 _HTML_DOC = re.compile(r"<(?:html|table|body)\b", re.I)
+_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$", re.M)
+_TAB_THEN_TAB = re.compile(r"\n\t[^\t\n]*\t")  # a line starting with a TAB, and another
+_TSV_LINE = re.compile(r"\t[^\t\n]*\t[^\n]*")  # from a line's first TAB to its end
 
 
 def decode_text(data: bytes, source: str) -> str:
@@ -42,9 +42,7 @@ def sniff_text_format(text: str) -> str:
     head = text[:20000]
     if _HTML_DOC.search(head):
         return "html"
-    pipes = len(_PIPE_ROW.findall(text))
-    cells = len(_CELL_LINE.findall(text))
-    tsv = len(_TSV_LINE.findall(text))
+    pipes, cells, tsv = _count_layout_lines(text)
     best = max(pipes, cells, tsv)
     if best < 2:
         return "text"
@@ -53,6 +51,21 @@ def sniff_text_format(text: str) -> str:
     if best == tsv:
         return "tsv_html"
     return "text_cells"
+
+
+def _count_layout_lines(text: str) -> tuple[int, int, int]:
+    """Lines of each layout: pipe rows, Word cells (a TAB, then no other TAB), TSV rows (two
+    TABs or more). A layout's pattern only runs when the text holds its character at all, and
+    the TAB patterns start with one (the engine jumps from TAB to TAB: a pattern starting at
+    every line tries every position of the text)."""
+    pipes = len(_PIPE_ROW.findall(text)) if "|" in text else 0
+    if "\t" not in text:
+        return pipes, 0, 0
+    first = text.partition("\n")[0]
+    # lines after the first that start with a TAB, less those with a second TAB
+    cells = text.count("\n\t") - len(_TAB_THEN_TAB.findall(text))
+    cells += first[:1] == "\t" and first.count("\t") == 1
+    return pipes, cells, len(_TSV_LINE.findall(text))
 
 
 def read_plain(text: str, source: str) -> Document:

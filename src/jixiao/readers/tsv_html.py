@@ -62,13 +62,15 @@ def _emit(doc: Document, lines: list[tuple[int, list[str]]], source: str) -> Non
     index = len(doc.tables())
     table = Table([], Loc(source, line=lines[0][0], line_end=lines[-1][0], table=index), index)
     for r, (number, raw) in enumerate(lines):
+        # tuple.__new__: Loc(source, line=…, line_end=…, table=…, row=…, col=…) without the
+        # NamedTuple constructor's keyword handling, one per cell
         table.rows.append(
             [
                 Cell(
                     html_cell_text(c),
                     r,
                     k,
-                    Loc(source, line=number, line_end=number, table=index, row=r, col=k),
+                    tuple.__new__(Loc, (source, None, number, number, index, r, k)),
                 )
                 for k, c in enumerate(raw)
             ]
