@@ -18,27 +18,12 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from common import copies_for, inputs, profile_groups
 from jixiao import extract, read
 from jixiao.checks.registry import CHECKS, Context, load_families
 from jixiao.scoring import score
 
-ROOT = Path(__file__).resolve().parents[1]
 STAGES = ("read", "extract", "score", "checks")
-
-
-def inputs() -> dict[str, list[Path]]:
-    groups: dict[str, list[Path]] = defaultdict(list)
-    for path in sorted((ROOT / "examples").glob("*")):
-        if (
-            path.is_file()
-            and path.suffix in (".txt", ".md", ".docx", ".xlsx", ".pdf", ".html")
-            and path.stem != "README"
-        ):
-            groups[f"examples{''.join(path.suffixes)}"].append(path)
-    seeds = ROOT.parent / "shared" / "seeds"
-    if seeds.is_dir():
-        groups["seeds (text)"] = sorted(seeds.glob("*.txt"))
-    return groups
 
 
 def audit(path: Path, stages: dict[str, float], per_check: dict[str, float]) -> int:
@@ -78,23 +63,6 @@ def measure(paths: list[Path], copies: int, per_check: dict[str, float]) -> tupl
     return (docs / elapsed, *per_doc, found / docs)
 
 
-def profile(paths: list[Path], copies: int, top: int = 30) -> None:
-    """cProfile of ``copies`` audits of ``paths`` (after a warm-up pass)."""
-    import cProfile
-    import pstats
-
-    scratch: dict[str, float] = defaultdict(float)
-    for path in paths:
-        audit(path, scratch, defaultdict(float))
-    profiler = cProfile.Profile()
-    profiler.enable()
-    for _ in range(copies):
-        for path in paths:
-            audit(path, scratch, defaultdict(float))
-    profiler.disable()
-    pstats.Stats(profiler).sort_stats("tottime").print_stats(top)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=20, help="times each file is processed")
@@ -103,10 +71,9 @@ def main() -> None:
     args = parser.parse_args()
     load_families()
     if args.profile:
-        for name, paths in inputs().items():
-            if args.profile in name:
-                print(f"== {name}")
-                profile(paths, max(1, args.copies // 10) if name.endswith(".pdf") else args.copies)
+        profile_groups(
+            args.profile, args.copies, lambda p: audit(p, defaultdict(float), defaultdict(float))
+        )
         return
     print(f"{len(CHECKS)} checks registered")
     head = " ".join(f"{s + ' ms':>10}" for s in STAGES)
@@ -114,7 +81,7 @@ def main() -> None:
     per_check: dict[str, float] = defaultdict(float)
     total_docs = 0
     for name, paths in inputs().items():
-        copies = max(1, args.copies // 10) if name.endswith(".pdf") else args.copies
+        copies = copies_for(name, args.copies)
         rate, *ms, found = measure(paths, copies, per_check)
         total_docs += copies * len(paths)
         cols = " ".join(f"{x:10.2f}" for x in ms)

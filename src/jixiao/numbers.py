@@ -34,7 +34,7 @@ __all__ = [
     "parse_quantity",
 ]
 
-_MONEY_FACTORS = {"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8}
+MONEY_FACTORS = {"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8}  # yuan per unit
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +62,7 @@ class Quantity:
 
     def in_yuan(self) -> float | None:
         """The money amount in 元 (万元 ×1e4, 亿元 ×1e8, 千元 ×1e3); None if not money."""
-        factor = _MONEY_FACTORS.get(self.unit or "")
+        factor = MONEY_FACTORS.get(self.unit or "")
         if factor is None or self.value is None:
             return None
         return clean_float(self.value * factor)

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from jixiao.accounts.codes import PERSONNEL_CLASSES, compact, parent_of
+from jixiao.accounts.figures import Fig, table_figure
 from jixiao.accounts.model import (
     TABLE_TITLES,
     AccountsRow,
@@ -40,7 +41,7 @@ from jixiao.accounts.model import (
     meaning_name,
 )
 from jixiao.accounts.statement_checks import STATEMENT_CHECKS, check_statement
-from jixiao.checks.precision import Span, contradicts, exact, printed_text, total
+from jixiao.checks.precision import contradicts, total
 from jixiao.numbers import clean_float, decimals_of, format_number
 
 if TYPE_CHECKING:
@@ -140,41 +141,7 @@ class AccountsFinding:
         return self.locs[0] if self.locs else None
 
 
-# -- figures ----------------------------------------------------------------------------------
-
-
-@dataclass
-class _Fig:
-    """One printed figure (or a blank, an exact 0) with its place, in its table's unit."""
-
-    value: float
-    text: str | None
-    loc: Loc | None
-    factor: float = 1.0  # yuan per unit
-    unknown: bool = False  # printed, but not as a number: nothing can be concluded
-
-    @property
-    def span(self) -> Span:
-        if self.text is None:
-            return exact(self.value)
-        return printed_text(self.value, self.text)
-
-    def shown(self, unit: str = "") -> str:
-        return f"{self.text} {unit}".rstrip() if self.text is not None else "空白（按 0 计）"
-
-
-def _fig(row: AccountsRow | None, meaning: str, table: AccountsTable) -> _Fig:
-    if row is None:
-        return _Fig(0.0, None, None, table.factor)
-    value = row.values.get(meaning)
-    loc = row.cells.get(meaning) or row.loc
-    if value is None:
-        text = compact(row.printed.get(meaning, ""))
-        return _Fig(0.0, None, loc, table.factor, unknown=text.strip("-—－/／.…") != "")
-    return _Fig(value, row.printed.get(meaning), loc, table.factor)
-
-
-def _sum_text(figs: list[_Fig], signs: list[int] | None = None, factor: float = 1.0) -> str:
+def _sum_text(figs: list[Fig], signs: list[int] | None = None, factor: float = 1.0) -> str:
     """The exact sum of printed figures, printed like them (decimals, thousands commas)."""
     signs = signs or [1] * len(figs)
     value = clean_float(
@@ -194,7 +161,7 @@ def _fmt(value: float, decimals: int, commas: bool) -> str:
     return f"{sign}{int(whole):,}{dot}{frac}"
 
 
-def _contradicts(reported: _Fig, parts: list[_Fig], signs: list[int] | None = None) -> bool:
+def _contradicts(reported: Fig, parts: list[Fig], signs: list[int] | None = None) -> bool:
     signs = signs or [1] * len(parts)
     factor = reported.factor
     spans = [f.span.scale(f.factor / factor * s) for f, s in zip(parts, signs, strict=True)]
@@ -241,8 +208,8 @@ class _Out:
         self,
         id: str,
         table: AccountsTable,
-        reported: _Fig,
-        parts: list[_Fig],
+        reported: Fig,
+        parts: list[Fig],
         what: str,
         against: str,
         signs: list[int] | None = None,
@@ -345,8 +312,8 @@ def _hierarchy(table: AccountsTable, out: _Out) -> None:
             out.compare(
                 "accounts.hierarchy",
                 table,
-                _fig(parent, meaning, table),
-                [_fig(k, meaning, table) for k in kids],
+                table_figure(parent, meaning, table),
+                [table_figure(k, meaning, table) for k in kids],
                 f"{_row_label(parent)}的{meaning_name(meaning)}",
                 f"其下各{level_word.get(parent.level or 1, '')}之和",
             )
@@ -359,8 +326,8 @@ def _hierarchy(table: AccountsTable, out: _Out) -> None:
         out.compare(
             "accounts.table_total",
             table,
-            _fig(total_row, meaning, table),
-            [_fig(r, meaning, table) for r in firsts],
+            table_figure(total_row, meaning, table),
+            [table_figure(r, meaning, table) for r in firsts],
             f"合计行的{meaning_name(meaning)}",
             "各类之和" if top == 1 else "各行之和",
         )
@@ -404,8 +371,8 @@ def _row_sums(table: AccountsTable, out: _Out) -> None:
         out.compare(
             "accounts.row_sum",
             table,
-            _fig(row, whole, table),
-            [_fig(row, p, table) for p in parts],
+            table_figure(row, whole, table),
+            [table_figure(row, p, table) for p in parts],
             f"{_row_label(row)}的{meaning_name(whole)}",
             f"{names}之和",
         )
@@ -431,8 +398,8 @@ def _closure(table: AccountsTable, out: _Out) -> None:
             out.compare(
                 "accounts.closure",
                 table,
-                _fig(row, "final_carryover", table),
-                [_fig(row, m, table) for m in ("initial_carryover", "income", "expense")],
+                table_figure(row, "final_carryover", table),
+                [table_figure(row, m, table) for m in ("initial_carryover", "income", "expense")],
                 f"{_row_label(row)}的年末结转和结余",
                 "年初结转和结余 + 本年收入 − 本年支出",
                 signs=[1, 1, -1],
@@ -447,8 +414,8 @@ def _three_public(table: AccountsTable, row: AccountsRow, dim: str, out: _Out) -
     def has(group: str) -> bool:
         return f"{group}.{dim}" in row.values
 
-    def fig(group: str) -> _Fig:
-        return _fig(row, f"{group}.{dim}", table)
+    def fig(group: str) -> Fig:
+        return table_figure(row, f"{group}.{dim}", table)
 
     word = "预算数" if dim == "budget" else "决算数"
     if has("vehicle") and has("vehicle_purchase") and has("vehicle_operation"):
@@ -492,8 +459,8 @@ def _closure_summary(table: AccountsTable, out: _Out) -> None:
         out.compare(
             "accounts.closure",
             table,
-            _fig(inc_sub, m_inc, table),
-            [_fig(r, m_inc, table) for r in inc_items],
+            table_figure(inc_sub, m_inc, table),
+            [table_figure(r, m_inc, table) for r in inc_items],
             "本年收入合计",
             "各项收入之和",
         )
@@ -503,8 +470,8 @@ def _closure_summary(table: AccountsTable, out: _Out) -> None:
         out.compare(
             "accounts.closure",
             table,
-            _fig(initial, m_inc, table),
-            [_fig(r, m_inc, table) for r in parts],
+            table_figure(initial, m_inc, table),
+            [table_figure(r, m_inc, table) for r in parts],
             f"{_row_label(initial)}",
             "其下各项之和",
         )
@@ -513,8 +480,8 @@ def _closure_summary(table: AccountsTable, out: _Out) -> None:
         out.compare(
             "accounts.closure",
             table,
-            _fig(inc_total, m_inc, table),
-            [_fig(inc_sub, m_inc, table), *(_fig(r, m_inc, table) for r in extra)],
+            table_figure(inc_total, m_inc, table),
+            [table_figure(inc_sub, m_inc, table), *(table_figure(r, m_inc, table) for r in extra)],
             "收入总计",
             "本年收入合计与" + "、".join(r.name for r in extra) + "之和"
             if extra
@@ -530,8 +497,8 @@ def _closure_summary(table: AccountsTable, out: _Out) -> None:
             out.compare(
                 "accounts.closure",
                 table,
-                _fig(exp_sub, meaning, table),
-                [_fig(r, meaning, table) for r in exp_items],
+                table_figure(exp_sub, meaning, table),
+                [table_figure(r, meaning, table) for r in exp_items],
                 f"本年支出合计{col}",
                 "各类支出之和",
             )
@@ -540,8 +507,11 @@ def _closure_summary(table: AccountsTable, out: _Out) -> None:
             out.compare(
                 "accounts.closure",
                 table,
-                _fig(exp_total, meaning, table),
-                [_fig(exp_sub, meaning, table), *(_fig(r, meaning, table) for r in extra)],
+                table_figure(exp_total, meaning, table),
+                [
+                    table_figure(exp_sub, meaning, table),
+                    *(table_figure(r, meaning, table) for r in extra),
+                ],
                 f"支出总计{col}",
                 "本年支出合计与" + "、".join(r.name for r in extra) + "之和"
                 if extra
@@ -552,8 +522,8 @@ def _closure_summary(table: AccountsTable, out: _Out) -> None:
         out.compare(
             "accounts.closure",
             table,
-            _fig(exp_total, m_exp, table),
-            [_fig(inc_total, m_inc, table)],
+            table_figure(exp_total, m_exp, table),
+            [table_figure(inc_total, m_inc, table)],
             "支出总计",
             "收入总计",
         )
@@ -573,9 +543,9 @@ def _fund_balance(table: AccountsTable, out: _Out) -> None:
     for key in ("general_budget", "gov_fund", "state_capital"):
         if key not in table.columns or key not in items:
             continue
-        figs = [_fig(items[key], m_inc, table), _fig(parts.get(key), m_inc, table)]
-        reported = _fig(exp_sub, key, table)
-        ending = _fig(end, key, table)
+        figs = [table_figure(items[key], m_inc, table), table_figure(parts.get(key), m_inc, table)]
+        reported = table_figure(exp_sub, key, table)
+        ending = table_figure(end, key, table)
         if all(f.text is None for f in (*figs, reported, ending)):
             continue
         out.compare(
@@ -605,8 +575,8 @@ def _basic_split(accounts: FinalAccounts, out: _Out) -> None:
         out.compare(
             "accounts.basic_split",
             table,
-            _fig(personnel, meaning, table),
-            [_fig(r, meaning, table) for r in classes if r.code in PERSONNEL_CLASSES],
+            table_figure(personnel, meaning, table),
+            [table_figure(r, meaning, table) for r in classes if r.code in PERSONNEL_CLASSES],
             "人员经费合计",
             "工资福利支出（301）与对个人和家庭的补助（303）之和",
             severity="warning",
@@ -617,8 +587,8 @@ def _basic_split(accounts: FinalAccounts, out: _Out) -> None:
         out.compare(
             "accounts.basic_split",
             table,
-            _fig(public, meaning, table),
-            [_fig(r, meaning, table) for r in others],
+            table_figure(public, meaning, table),
+            [table_figure(r, meaning, table) for r in others],
             "公用经费合计",
             f"{names}之和",
             severity="warning",
@@ -628,16 +598,16 @@ def _basic_split(accounts: FinalAccounts, out: _Out) -> None:
 # -- across tables ----------------------------------------------------------------------------------
 
 
-def _total_of(table: AccountsTable, meaning: str) -> tuple[_Fig | None, str]:
+def _total_of(table: AccountsTable, meaning: str) -> tuple[Fig | None, str]:
     """A table's total of one column: its 合计 row, else the sum of its 类 rows."""
     row = table.with_role("total")
     if row is not None:
-        return _fig(row, meaning, table), "合计行"
+        return table_figure(row, meaning, table), "合计行"
     firsts = [r for r in table.coded() if r.level == 1 and not r.code_inferred]
     if not firsts:
         return None, ""
-    figs = [_fig(r, meaning, table) for r in firsts]
-    merged = _Fig(
+    figs = [table_figure(r, meaning, table) for r in firsts]
+    merged = Fig(
         clean_float(sum(f.value for f in figs)),
         None if all(f.text is None for f in figs) else _sum_text(figs),
         figs[0].loc,
@@ -650,10 +620,10 @@ def _total_of(table: AccountsTable, meaning: str) -> tuple[_Fig | None, str]:
 def _cross(
     out: _Out,
     a_table: AccountsTable,
-    a: _Fig,
+    a: Fig,
     a_what: str,
     b_table: AccountsTable,
-    b: _Fig,
+    b: Fig,
     b_what: str,
 ) -> None:
     if (a.text is None and b.text is None) or a.unknown or b.unknown:
@@ -677,13 +647,13 @@ def _cross(
     )
 
 
-def _sum_fig(figs: list[_Fig]) -> _Fig:
+def _sum_fig(figs: list[Fig]) -> Fig:
     texts = [f for f in figs if f.text is not None]
     factor = figs[0].factor if figs else 1.0
     if not texts:
-        return _Fig(0.0, None, figs[0].loc if figs else None, factor)
+        return Fig(0.0, None, figs[0].loc if figs else None, factor)
     # several printed figures: keep the widest precision by summing their spans later
-    return _Fig(
+    return Fig(
         clean_float(sum(f.value for f in figs)),
         _sum_text(figs, factor=factor),
         texts[0].loc,
@@ -694,10 +664,10 @@ def _sum_fig(figs: list[_Fig]) -> _Fig:
 def _cross_sum(
     out: _Out,
     a_table: AccountsTable,
-    parts: list[_Fig],
+    parts: list[Fig],
     a_what: str,
     b_table: AccountsTable,
-    b: _Fig,
+    b: Fig,
     b_what: str,
 ) -> None:
     """A sum of figures of one table against one figure of another."""
@@ -749,7 +719,7 @@ def _cross_tables(accounts: FinalAccounts, out: _Out) -> None:
         fig, where = _total_of(income_t, "fiscal")
         if sub is not None and fig is not None:
             _cross(
-                out, fiscal_t, _fig(sub, _main(fiscal_t, sub), fiscal_t), "本年收入合计",
+                out, fiscal_t, table_figure(sub, _main(fiscal_t, sub), fiscal_t), "本年收入合计",
                 income_t, fig, f"{where}的财政拨款收入",
             )  # fmt: skip
     if total_t is not None and fiscal_t is not None:
@@ -759,8 +729,8 @@ def _cross_tables(accounts: FinalAccounts, out: _Out) -> None:
             if key in a_items and key in b_items:
                 a_row, b_row = a_items[key], b_items[key]
                 _cross(
-                    out, total_t, _fig(a_row, _main(total_t, a_row), total_t), _row_label(a_row),
-                    fiscal_t, _fig(b_row, _main(fiscal_t, b_row), fiscal_t), _row_label(b_row),
+                    out, total_t, table_figure(a_row, _main(total_t, a_row), total_t), _row_label(a_row),
+                    fiscal_t, table_figure(b_row, _main(fiscal_t, b_row), fiscal_t), _row_label(b_row),
                 )  # fmt: skip
     if gb_t is not None and basic_t is not None:
         basic, where = _total_of(gb_t, "basic")
@@ -772,7 +742,7 @@ def _cross_tables(accounts: FinalAccounts, out: _Out) -> None:
             else (basic_t.columns[0] if basic_t.columns else "final")
         )
         if basic is not None and (people is not None or public is not None):
-            parts = [_fig(r, m, basic_t) for r in (people, public) if r is not None]
+            parts = [table_figure(r, m, basic_t) for r in (people, public) if r is not None]
             _cross_sum(
                 out, basic_t, parts, "人员经费与公用经费合计之和",
                 gb_t, basic, f"{where}的基本支出",
@@ -789,7 +759,7 @@ def _cross_tables(accounts: FinalAccounts, out: _Out) -> None:
                 fig, where = _total_of(fund_t, "income")
                 if fig is not None:
                     _cross(
-                        out, fiscal_t, _fig(inc_row, _main(fiscal_t, inc_row), fiscal_t),
+                        out, fiscal_t, table_figure(inc_row, _main(fiscal_t, inc_row), fiscal_t),
                         _row_label(inc_row), fund_t, fig, f"{where}的本年收入",
                     )  # fmt: skip
             sub = fiscal_t.with_role("subtotal", "expense")
@@ -797,7 +767,7 @@ def _cross_tables(accounts: FinalAccounts, out: _Out) -> None:
                 fig, where = _total_of(fund_t, "expense")
                 if fig is not None:
                     _cross(
-                        out, fiscal_t, _fig(sub, kind, fiscal_t),
+                        out, fiscal_t, table_figure(sub, kind, fiscal_t),
                         f"本年支出合计（{meaning_name(kind)}）", fund_t, fig, f"{where}的本年支出",
                     )  # fmt: skip
 
@@ -809,7 +779,9 @@ def _summary_income_vs_income(total_t: AccountsTable, income_t: AccountsTable, o
         if fiscal_keys:
             fig, where = _total_of(income_t, "fiscal")
             if fig is not None:
-                parts = [_fig(items[k], _main(total_t, items[k]), total_t) for k in fiscal_keys]
+                parts = [
+                    table_figure(items[k], _main(total_t, items[k]), total_t) for k in fiscal_keys
+                ]
                 _cross_sum(
                     out, total_t, parts, "各项财政拨款收入之和",
                     income_t, fig, f"{where}的财政拨款收入",
@@ -825,14 +797,14 @@ def _summary_income_vs_income(total_t: AccountsTable, income_t: AccountsTable, o
             continue
         row = items[key]
         _cross(
-            out, total_t, _fig(row, _main(total_t, row), total_t), _row_label(row),
+            out, total_t, table_figure(row, _main(total_t, row), total_t), _row_label(row),
             income_t, fig, f"{where}的{meaning_name(key)}",
         )  # fmt: skip
     sub = total_t.with_role("subtotal", "income")
     fig, where = _total_of(income_t, "total")
     if sub is not None and fig is not None and "total" in income_t.columns:
         _cross(
-            out, total_t, _fig(sub, _main(total_t, sub), total_t), "本年收入合计",
+            out, total_t, table_figure(sub, _main(total_t, sub), total_t), "本年收入合计",
             income_t, fig, f"{where}的本年收入合计",
         )  # fmt: skip
 
@@ -858,23 +830,23 @@ def _summary_classes(
             continue
         matched.add(id(line))
         _cross(
-            out, summary, _fig(line, meaning, summary), f"{_row_label(line)}",
-            coded, _fig(row, coded_meaning, coded), f"{_row_label(row)}的{meaning_name(coded_meaning)}",
+            out, summary, table_figure(line, meaning, summary), f"{_row_label(line)}",
+            coded, table_figure(row, coded_meaning, coded), f"{_row_label(row)}的{meaning_name(coded_meaning)}",
         )  # fmt: skip
     if classes:
         for line in lines:
             if id(line) in matched or line.values.get(meaning) in (None, 0.0):
                 continue
             _cross(
-                out, summary, _fig(line, meaning, summary), f"{_row_label(line)}",
-                coded, _Fig(0.0, None, coded.loc, coded.factor), "未列该类（视为 0）",
+                out, summary, table_figure(line, meaning, summary), f"{_row_label(line)}",
+                coded, Fig(0.0, None, coded.loc, coded.factor), "未列该类（视为 0）",
             )  # fmt: skip
     sub = summary.with_role("subtotal", "expense")
     fig, where = _total_of(coded, coded_meaning)
     if sub is not None and fig is not None:
         col = "" if meaning in ("final", "total") else f"（{meaning_name(meaning)}）"
         _cross(
-            out, summary, _fig(sub, meaning, summary), f"本年支出合计{col}",
+            out, summary, table_figure(sub, meaning, summary), f"本年支出合计{col}",
             coded, fig, f"{where}的{meaning_name(coded_meaning)}",
         )  # fmt: skip
 

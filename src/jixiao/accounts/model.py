@@ -33,9 +33,11 @@ Row roles (``AccountsRow.role``): ``item`` (a coded line, or a line of a summary
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, Field
+
+from jixiao.numbers import MONEY_FACTORS
 
 TableKind = Literal[
     "income_expense_total",
@@ -50,17 +52,7 @@ TableKind = Literal[
 ]
 
 # In the order of the national template (表一 … 表九).
-TABLE_KINDS: tuple[TableKind, ...] = (
-    "income_expense_total",
-    "income",
-    "expense",
-    "fiscal_total",
-    "general_budget_expense",
-    "general_budget_basic",
-    "three_public",
-    "gov_fund",
-    "state_capital",
-)
+TABLE_KINDS: tuple[TableKind, ...] = get_args(TableKind)
 
 TABLE_TITLES: dict[str, str] = {
     "income_expense_total": "收入支出决算总表",
@@ -106,7 +98,7 @@ THREE_PUBLIC_GROUPS: dict[str, str] = {
     "reception": "公务接待费",
 }
 
-UNIT_FACTORS: dict[str, float] = {"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8}
+UNIT_FACTORS: dict[str, float] = MONEY_FACTORS
 
 LocDict = dict[str, Any]
 

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from jixiao.accounts.codes import FUNCTION_CLASSES, class_code, compact, tidy_name
+from jixiao.accounts.figures import table_figure
 from jixiao.accounts.model import (
     TABLE_KINDS,
     TABLE_TITLES,
@@ -31,6 +32,7 @@ from jixiao.accounts.model import (
     FinalAccounts,
     ItemStatement,
 )
+from jixiao.checks.precision import exact, printed, printed_text
 from jixiao.numbers import decimals_of, format_number
 
 if TYPE_CHECKING:
@@ -199,16 +201,16 @@ def targets(fig: Figure, accounts: FinalAccounts) -> list[Target]:
 
 def _differs(value: float, decimals: int, factor: float, t_value: float, t_text: str | None,
              t_factor: float) -> bool:  # fmt: skip
-    """Whether a copy printed as (value, decimals) in ``factor`` disagrees with a table figure."""
-    t_decimals = decimals_of(t_text) if t_text else decimals
-    a, b = value * factor, t_value * t_factor
-    slack = 0.5 * 10**-decimals * factor + 0.5 * 10**-t_decimals * t_factor
-    if abs(a - b) > slack * (1 + 1e-9):
+    """Whether a copy printed as (value, decimals) in ``factor`` disagrees with a table figure
+    (``t_text`` None: a blank, an exact 0)."""
+    said = printed(value, decimals).scale(factor / t_factor)  # in the table's unit
+    table = printed_text(t_value, t_text) if t_text is not None else exact(t_value)
+    if not said.meets(table):
         return True
-    if factor == t_factor and decimals == t_decimals:
-        # one amount rounded twice the same way gives the same digits
-        return round(value, decimals) != round(t_value, decimals)
-    return False
+    t_decimals = decimals_of(t_text) if t_text is not None else decimals
+    # one amount rounded twice the same way gives the same digits
+    same_print = factor == t_factor and decimals == t_decimals
+    return same_print and round(value, decimals) != round(t_value, decimals)
 
 
 def _table_name(table: AccountsTable) -> str:
@@ -236,14 +238,11 @@ def _compare(
     wrong: list[tuple[AccountsTable, AccountsRow, str, str]] = []
     right: list[str] = []
     for table, row, meaning in lines:
-        t_value = row.values.get(meaning)
-        t_text = row.printed.get(meaning)
-        if t_value is None:
-            if compact(t_text or "").strip("-—－/／.…"):
-                continue  # printed, but not a number
-            t_value, t_text = 0.0, None
-        t_shown = t_text if t_text is not None else "空白"
-        if _differs(value, decimals, factor, t_value, t_text, table.factor):
+        fig = table_figure(row, meaning, table)
+        if fig.unknown:
+            continue  # printed, but not a number
+        t_shown = fig.text if fig.text is not None else "空白"
+        if _differs(value, decimals, factor, fig.value, fig.text, table.factor):
             wrong.append((table, row, meaning, t_shown))
         else:
             right.append(f"{_table_name(table)}为 {t_shown}")

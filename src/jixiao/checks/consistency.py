@@ -248,6 +248,3 @@ def _below_its_part(a: Analysis) -> Iterator[Finding]:
             )  # fmt: skip
             break
 
-
-# the checks across one report (self-evaluations against the 决算说明) register with this family
-from jixiao.checks import crossreport  # noqa: E402, F401

@@ -5,7 +5,7 @@ department's 项目支出 that the 决算说明 states: the self-evaluated proje
 have spent more than it (they need not add up to it: not every project is self-evaluated).
 Amounts are compared as intervals of what their printed digits allow, in one unit.
 
-Registered in the ``consistency`` family (this module is loaded by :mod:`consistency`).
+Its check ids are in the ``consistency`` family (loaded through ``registry.CHECK_MODULES``).
 """
 
 from __future__ import annotations
@@ -17,22 +17,21 @@ from jixiao.checks.registry import Context, check
 from jixiao.checks.tables_common import digits_in
 from jixiao.document import compact
 from jixiao.model import Evaluation, Figure, Finding, FundRow
-from jixiao.numbers import decimals_of_value, format_number
+from jixiao.numbers import MONEY_FACTORS, decimals_of_value, format_number
 
-_YUAN = {"元": 1.0, "万元": 1e4, "亿元": 1e8}
 _SPENT_PERIODS = (None, "决算", "本年")
 
 
 def _executed(ev: Evaluation) -> tuple[FundRow, Span] | None:
     """The 年度资金总额 row's 全年执行数 in yuan, as an interval; None if not printed."""
-    if ev.money_unit not in _YUAN or not ev.funds:
+    if ev.money_unit not in MONEY_FACTORS or not ev.funds:
         return None
     row = next((r for r in ev.funds if r.source == "total"), None)
     if row is None or row.executed is None:
         return None
     shown = row.printed.get("executed")
     decimals = digits_in(shown) if shown else decimals_of_value(row.executed)
-    return row, printed(row.executed, decimals).scale(_YUAN[ev.money_unit])
+    return row, printed(row.executed, decimals).scale(MONEY_FACTORS[ev.money_unit])
 
 
 def _project_spending(figures: list[Figure]) -> Figure | None:
@@ -44,11 +43,11 @@ def _project_spending(figures: list[Figure]) -> Figure | None:
         and not f.scope
         and f.role in ("part", "total", "value")
         and f.period in _SPENT_PERIODS
-        and f.unit in _YUAN
+        and f.unit in MONEY_FACTORS
         and not f.inferred
         and not f.placeholder
     ]
-    return max(stated, key=lambda f: f.value * _YUAN[f.unit or "元"], default=None)
+    return max(stated, key=lambda f: f.value * MONEY_FACTORS[f.unit or "元"], default=None)
 
 
 def _self_evaluations(ctx: Context) -> list[tuple[int, Evaluation, FundRow, Span]]:
@@ -85,7 +84,7 @@ def projects_vs_accounts(ctx: Context) -> Iterator[Finding]:
     evaluations = _self_evaluations(ctx)
     if spending is None or not evaluations:
         return
-    stated = printed(spending.value, spending.decimals).scale(_YUAN[spending.unit or "元"])
+    stated = printed(spending.value, spending.decimals).scale(MONEY_FACTORS[spending.unit or "元"])
     executed = total([s for _, _, _, s in evaluations])
     if executed.lo <= stated.hi + 1e-6:  # even at their least, the projects fit in it
         return

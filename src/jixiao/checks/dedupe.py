@@ -36,25 +36,23 @@ def _key(finding: Finding) -> tuple | None:
 
 def one_finding_per_number(findings: list[Finding]) -> list[Finding]:
     """``findings`` without those another family already reports for the same value and place."""
+    keys = [_key(f) if f.severity != "info" else None for f in findings]
     best: dict[tuple, Finding] = {}
-    for f in findings:
-        key = _key(f)
-        if key is None or f.severity == "info":
-            continue
-        held = best.get(key)
-        if held is None or _order(f) < _order(held):
+    for f, key in zip(findings, keys, strict=True):
+        if key is not None and (key not in best or _order(f) < _order(best[key])):
             best[key] = f
-    out: list[Finding] = []
-    for f in findings:
-        key = _key(f)
-        held = best.get(key) if key is not None and f.severity != "info" else None
-        if held is not None and held is not f and held.check.split(".")[0] != f.check.split(".")[0]:
-            continue
-        out.append(f)
-    return out
+    return [
+        f
+        for f, key in zip(findings, keys, strict=True)
+        if key is None or _family(best[key]) == _family(f)
+    ]
+
+
+def _family(f: Finding) -> str:
+    return f.check.split(".")[0]
 
 
 def _order(f: Finding) -> tuple[int, int]:
-    family = f.check.split(".")[0]
+    family = _family(f)
     severity = {"error": 0, "warning": 1}.get(f.severity, 2)
     return (severity, _RANK.index(family) if family in _RANK else len(_RANK))

@@ -34,6 +34,12 @@ def _like(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+def _contains(q: str, *columns: Any) -> list[Any]:
+    """One case-insensitive "contains ``q``" condition per column (LIKE wildcards escaped)."""
+    pattern = _like(q.strip())
+    return [column.ilike(pattern, escape="\\") for column in columns]
+
+
 @dataclass
 class DocFilter:
     """The filters of the documents list (and of the dashboard and the evaluations list)."""
@@ -105,17 +111,9 @@ def _doc_conditions(f: DocFilter) -> list[Any]:
     elif f.pending is False:
         cond.append(~exists().where(m.Finding.report_id == m.Report.id, m.Finding.status == "open"))
     if f.q and f.q.strip():
-        pattern = _like(f.q.strip())
-        cond.append(
-            or_(
-                m.Document.filename.ilike(pattern, escape="\\"),
-                m.Entity.name.ilike(pattern, escape="\\"),
-                exists().where(
-                    m.Evaluation.report_id == m.Report.id,
-                    m.Evaluation.subject.ilike(pattern, escape="\\"),
-                ),
-            )
-        )
+        hits = _contains(f.q, m.Document.filename, m.Entity.name, m.Evaluation.subject)
+        subject = hits.pop()
+        cond.append(or_(*hits, exists().where(m.Evaluation.report_id == m.Report.id, subject)))
     return cond
 
 
@@ -231,15 +229,8 @@ def _finding_conditions(f: FindingFilter) -> list[Any]:
     if f.status:
         cond.append(m.Finding.status == f.status)
     if f.q and f.q.strip():
-        pattern = _like(f.q.strip())
-        cond.append(
-            or_(
-                m.Finding.message.ilike(pattern, escape="\\"),
-                m.Finding.evidence.ilike(pattern, escape="\\"),
-                m.Document.filename.ilike(pattern, escape="\\"),
-                m.Entity.name.ilike(pattern, escape="\\"),
-            )
-        )
+        columns = (m.Finding.message, m.Finding.evidence, m.Document.filename, m.Entity.name)
+        cond.append(or_(*_contains(f.q, *columns)))
     return cond
 
 
@@ -350,7 +341,7 @@ def list_entities(
     if region:
         query = query.where(m.Entity.region == region)
     if q and q.strip():
-        query = query.where(m.Entity.name.ilike(_like(q.strip()), escape="\\"))
+        query = query.where(*_contains(q, m.Entity.name))
     rows = {e.id: EntityRow(e) for e in s.scalars(query).all()}
     if not rows:
         return []

@@ -1,0 +1,47 @@
+"""What the benchmarks share: the input groups, how many passes each gets, the profiler."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SUFFIXES = (".txt", ".md", ".docx", ".xlsx", ".pdf", ".html")
+
+
+def inputs() -> dict[str, list[Path]]:
+    """The bundled examples grouped by format, and the seeds when ../shared exists."""
+    groups: dict[str, list[Path]] = defaultdict(list)
+    for path in sorted((ROOT / "examples").glob("*")):
+        if path.is_file() and path.suffix in SUFFIXES and path.stem != "README":
+            groups[f"examples{''.join(path.suffixes)}"].append(path)
+    seeds = ROOT.parent / "shared" / "seeds"
+    if seeds.is_dir():
+        groups["seeds (text)"] = sorted(seeds.glob("*.txt"))
+    return groups
+
+
+def copies_for(group: str, copies: int) -> int:
+    """PDF is read ten times slower: fewer passes keep the run short."""
+    return max(1, copies // 10) if group.endswith(".pdf") else copies
+
+
+def profile_groups(wanted: str, copies: int, run: Callable[[Path], object], top: int = 30) -> None:
+    """cProfile of ``run`` over every group whose name holds ``wanted`` (after a warm-up)."""
+    import cProfile
+    import pstats
+
+    for name, paths in inputs().items():
+        if wanted not in name:
+            continue
+        print(f"== {name}")
+        for path in paths:
+            run(path)
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(copies_for(name, copies)):
+            for path in paths:
+                run(path)
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(top)
