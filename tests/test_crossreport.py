@@ -34,7 +34,9 @@ def test_projects_spending_more_than_the_accounts_state_is_flagged(tmp_path):
 
 def test_projects_within_the_accounts_are_not_flagged(tmp_path):
     # 351.62 万元 fits in 351.6 (printed to one decimal: up to 351.65)
-    assert check_document(_with(tmp_path, "项目支出351.6万元，占27.50%"), only=[CHECK]).findings == []
+    assert (
+        check_document(_with(tmp_path, "项目支出351.6万元，占27.50%"), only=[CHECK]).findings == []
+    )
 
 
 @pytest.mark.parametrize(

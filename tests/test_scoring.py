@@ -183,3 +183,26 @@ def test_seed_001_expert_panel_means_totals_and_loss_rates():
     assert level1 and sum(g.weight for g in level1) == pytest.approx(100)
     for g in panel.groups:
         assert g.loss_rate == pytest.approx(1 - g.score / g.weight, abs=1e-6)
+
+
+def test_an_amount_in_another_money_unit_than_its_target_is_converted():
+    """``291200元`` spent against ``≤36万元`` met the target: full marks, not zero."""
+    from jixiao.model import Evaluation, Indicator, Report
+
+    def sheet(actual: str, printed: float) -> Report:
+        ind = Indicator(
+            level1="产出",
+            level2="成本",
+            name="“三公”经费控制额",
+            target="≤36万元",
+            actual=actual,
+            weight=5,
+            score=printed,
+        )
+        ev = Evaluation(kind="project_self", title="项目支出绩效自评表", indicators=[ind])
+        return Report(source="t.txt", evaluations=[ev])
+
+    met = _row(score(sheet("291200元", 5)).evaluations[0], "“三公”经费控制额")
+    assert met.status == OK and met.recomputed == pytest.approx(5)
+    over = _row(score(sheet("432000元", 5)).evaluations[0], "“三公”经费控制额")
+    assert over.status == ABOVE and over.recomputed < 5  # 43.2万元 is over the 36万元 cap

@@ -247,4 +247,3 @@ def _below_its_part(a: Analysis) -> Iterator[Finding]:
                 f"≥{shown(part)}", [part],
             )  # fmt: skip
             break
-

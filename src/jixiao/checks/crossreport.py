@@ -3,13 +3,16 @@
 A 项目支出绩效自评表's 全年执行数 is what the project spent in the year, so it is part of the
 department's 项目支出 that the 决算说明 states: the self-evaluated projects together cannot
 have spent more than it (they need not add up to it: not every project is self-evaluated).
-Amounts are compared as intervals of what their printed digits allow, in one unit.
+Amounts are compared as intervals of what their printed digits allow, in one unit. A
+部门整体支出绩效自评表 has the same 项目资金 block (so it is read as a self-evaluation table too)
+but spends the whole budget, not a project's: it is left out (see ``crossreport_department``).
 
 Its check ids are in the ``consistency`` family (loaded through ``registry.CHECK_MODULES``).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from jixiao.checks.precision import Span, printed, total
@@ -20,6 +23,17 @@ from jixiao.model import Evaluation, Figure, Finding, FundRow
 from jixiao.numbers import MONEY_FACTORS, decimals_of_value, format_number
 
 _SPENT_PERIODS = (None, "决算", "本年")
+# the title of a sheet about the department as a whole (部门整体支出绩效自评表 …)
+_DEPARTMENT_TITLE = re.compile(r"部门整体|整体支出|(?:部门|单位)[（(]单位[)）]整体|单位整体")
+
+
+def department_wide(ev: Evaluation) -> bool:
+    """A self-evaluation table (with a 项目资金 block) whose title makes it the 部门整体 one
+    (``部门整体支出绩效自评表``; not a project's, whatever the project is called)."""
+    title = compact(ev.title)
+    return (
+        ev.kind == "project_self" and bool(_DEPARTMENT_TITLE.search(title)) and "项目" not in title
+    )
 
 
 def _executed(ev: Evaluation) -> tuple[FundRow, Span] | None:
@@ -55,7 +69,7 @@ def _self_evaluations(ctx: Context) -> list[tuple[int, Evaluation, FundRow, Span
     seen: set[tuple[str, float]] = set()
     out = []
     for k, ev in enumerate(ctx.report.evaluations):
-        if ev.kind != "project_self" or ev.uncertain:
+        if ev.kind != "project_self" or ev.uncertain or department_wide(ev):
             continue
         got = _executed(ev)
         if got is None:

@@ -76,7 +76,7 @@ def check(id: str, severity: Severity, title: str, explain: str) -> Callable[[Ch
 
 # The modules whose checks register: one per family, and the checks across one report
 # (``consistency`` ids, kept apart because they read tables and narrative together).
-CHECK_MODULES = (*FAMILIES, "crossreport")
+CHECK_MODULES = (*FAMILIES, "crossreport", "crossreport_department")
 
 
 def load_families() -> None:

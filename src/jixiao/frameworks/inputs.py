@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from jixiao.extract.text import compact
 from jixiao.model import Evaluation, FundRow, Indicator, Report
-from jixiao.numbers import parse_number, parse_quantity
+from jixiao.numbers import MONEY_FACTORS, parse_number, parse_quantity
 
 BUILTIN_INPUTS = ("actual", "target", "execution_rate", "executed", "budget")
 
@@ -63,15 +63,33 @@ def funds_inputs(funds: FundRow | None) -> dict[str, float | None]:
     return {"executed": executed, "budget": budget, "execution_rate": rate}
 
 
+# yuan per unit; a bare 万 or 亿 counts as money only against an amount that says 元
+_MONEY_SCALE = {**MONEY_FACTORS, "千": 1e3, "万": 1e4, "亿": 1e8}
+
+
 def row_values(ind: Indicator | None) -> dict[str, float | None]:
-    """``actual`` and ``target`` as numbers: '≥95%' → 95, '98.5%' → 98.5, '完成' → None."""
+    """``actual`` and ``target`` as numbers: '≥95%' → 95, '98.5%' → 98.5, '完成' → None.
+
+    An actual amount in another money unit than its target is converted into the target's
+    (``291200元`` against ``≤36万元`` → 29.12), so that the rules compare like with like."""
     out: dict[str, float | None] = {"actual": None, "target": None}
     if ind is None:
         return out
+    units: dict[str, str | None] = {}
     for key, text in (("actual", ind.actual), ("target", ind.target)):
         q = parse_quantity(text)
         if q is not None:
             out[key] = q.value if q.value is not None else q.low
+            units[key] = q.unit
+    actual_unit, target_unit = units.get("actual"), units.get("target")
+    if (
+        out["actual"] is not None
+        and actual_unit != target_unit
+        and actual_unit in _MONEY_SCALE
+        and target_unit in _MONEY_SCALE
+        and "元" in f"{actual_unit}{target_unit}"
+    ):
+        out["actual"] *= _MONEY_SCALE[actual_unit] / _MONEY_SCALE[target_unit]
     return out
 
 
