@@ -466,6 +466,21 @@ def test_pdf_running_header_does_not_split_a_table(tmp_path: Path) -> None:
     assert doc.tables()[0].texts() == data
 
 
+def test_pdf_text_drawn_twice_for_bold_is_read_once(tmp_path: Path) -> None:
+    """Some producers fake bold by drawing each glyph twice, a fraction of a point apart."""
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(tmp_path / "bold.pdf"))
+    c.setFont(_font(), 14)
+    for dx in (0, 0.3):  # the heading twice
+        c.drawString(100 + dx, 700, "部门整体支出绩效自评表")
+    c.drawString(100, 670, "预算执行率为98.5%。")  # and a line once
+    c.showPage()
+    c.save()
+    doc = pdf_reader.read(tmp_path / "bold.pdf", "bold.pdf")
+    assert [b.text for b in doc.blocks] == ["部门整体支出绩效自评表", "预算执行率为98.5%。"]
+
+
 def test_pdf_without_text_layer(tmp_path: Path) -> None:
     from reportlab.pdfgen import canvas
 

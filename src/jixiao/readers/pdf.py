@@ -36,6 +36,7 @@ text lines on the page (table text not counted); cells carry table, row and grid
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
@@ -164,7 +165,7 @@ def _read_pdf(pdf, path: Path, source: str) -> Document:
             doc.warnings.append(f"第{number}页没有文本层（可能是扫描页），内容未读取")
             pages.append(None)
         else:
-            pages.append(_scan_page(page.dedupe_chars(), number))
+            pages.append(_scan_page(_deduped(page), number))
         page.close()  # drop the page's cached objects: long reports have hundreds of pages
     if not any(pages):
         raise ReadError(source, "PDF 没有文本层（可能是扫描件），需要先做 OCR")
@@ -174,6 +175,31 @@ def _read_pdf(pdf, path: Path, source: str) -> Document:
         join = join.close(source) if page is None else _place(page, doc, source, join, running)
     join.close(source)
     return doc
+
+
+def _deduped(page):
+    """The page without doubled characters (some producers draw a glyph twice for bold).
+
+    pdfplumber's ``dedupe_chars`` sorts every character and then restores their order with
+    a search per character, a good part of a page's reading time; most pages have nothing
+    to remove, which one pass over a hash of positions shows.
+    """
+    return page.dedupe_chars() if _may_have_doubles(page.chars) else page
+
+
+def _may_have_doubles(chars: list[dict]) -> bool:
+    """Two characters alike (text, font, size) less than one point apart in both
+    directions, the tolerance ``dedupe_chars`` uses: then they may be one drawn twice."""
+    seen: set[tuple] = set()
+    for ch in chars:
+        like = (ch["upright"], ch["text"], ch["fontname"], ch["size"])
+        x, y = math.floor(ch["x0"]), math.floor(ch["doctop"])
+        for dx in (-1, 0, 1):
+            for dy in (-1, 0, 1):
+                if (like, x + dx, y + dy) in seen:
+                    return True
+        seen.add((like, x, y))
+    return False
 
 
 def _scan_page(page, number: int) -> _Page:
