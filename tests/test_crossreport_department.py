@@ -265,6 +265,7 @@ def test_a_department_self_evaluation_table_is_not_a_project(tmp_path):
     path = _report(tmp_path)
     report = extract(read(path))
     assert report.evaluations[0].title == "部门整体支出绩效自评表"
+    assert report.evaluations[0].subject == "示例市临江区教育局"  # the department itself
     assert run_checks(report, only=["consistency.projects_vs_accounts"]) == []
 
 
@@ -432,3 +433,17 @@ def test_correct_random_reports_stay_clean(seed, tmp_path):
     path = tmp_path / f"{report.stem}.txt"
     write_txt(report, path)
     assert check_document(path, only=[*CHECKS, "consistency.projects_vs_accounts"]).findings == []
+
+
+@pytest.mark.parametrize(
+    ("edits", "source"),
+    [
+        ((), "heading and sheet"),
+        ((("| 部门名称 | 示例市临江区教育局 |", "| 填报日期 | 2025年3月 |"),), "heading"),
+        ((("# 示例市临江区教育局2024年度部门整体支出绩效自评报告", "# 自评报告"),), "sheet"),
+    ],
+)
+def test_the_department_is_read_from_the_heading_or_the_sheet(tmp_path, edits, source):
+    report = extract(read(_report(tmp_path, *edits)))
+    assert report.entity == "示例市临江区教育局", source
+    assert report.evaluations[0].subject == "示例市临江区教育局", source

@@ -12,28 +12,16 @@ Its check ids are in the ``consistency`` family (loaded through ``registry.CHECK
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from jixiao.checks.precision import Span, printed, total
 from jixiao.checks.registry import Context, check
 from jixiao.checks.tables_common import digits_in
 from jixiao.document import compact
-from jixiao.model import Evaluation, Figure, Finding, FundRow
+from jixiao.model import Evaluation, Figure, Finding, FundRow, department_wide
 from jixiao.numbers import MONEY_FACTORS, decimals_of_value, format_number
 
 _SPENT_PERIODS = (None, "决算", "本年")
-# the title of a sheet about the department as a whole (部门整体支出绩效自评表 …)
-_DEPARTMENT_TITLE = re.compile(r"部门整体|整体支出|(?:部门|单位)[（(]单位[)）]整体|单位整体")
-
-
-def department_wide(ev: Evaluation) -> bool:
-    """A self-evaluation table (with a 项目资金 block) whose title makes it the 部门整体 one
-    (``部门整体支出绩效自评表``; not a project's, whatever the project is called)."""
-    title = compact(ev.title)
-    return (
-        ev.kind == "project_self" and bool(_DEPARTMENT_TITLE.search(title)) and "项目" not in title
-    )
 
 
 def _executed(ev: Evaluation) -> tuple[FundRow, Span] | None:

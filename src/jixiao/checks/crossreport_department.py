@@ -36,12 +36,21 @@ from dataclasses import dataclass
 
 from jixiao.accounts.figures import table_figure
 from jixiao.accounts.model import TABLE_TITLES, FinalAccounts, meaning_name
-from jixiao.checks.crossreport import department_wide
 from jixiao.checks.precision import Span, exact, printed
 from jixiao.checks.registry import Context, check
 from jixiao.checks.tables_common import cell, digits_in, finding, table_name
 from jixiao.document import compact
-from jixiao.model import Evaluation, Figure, Finding, FundRow, Indicator, LocDict, Report, Severity
+from jixiao.model import (
+    Evaluation,
+    Figure,
+    Finding,
+    FundRow,
+    Indicator,
+    LocDict,
+    Report,
+    Severity,
+    department_wide,
+)
 from jixiao.numbers import MONEY_FACTORS, format_number, parse_quantity
 
 AMOUNT_CHECK = "consistency.dept_three_public_amount"

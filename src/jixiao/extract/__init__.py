@@ -11,7 +11,7 @@ from jixiao.extract.narrative import narrative_figures
 from jixiao.extract.ocr import attach, flattened_self_eval, headerless_grid
 from jixiao.extract.tables import recognize
 from jixiao.extract.text import compact
-from jixiao.model import Evaluation, Report
+from jixiao.model import Evaluation, Report, department_wide
 
 GRID_FORMATS = {"docx", "xlsx", "html", "pdf"}
 _DEFAULT_TITLE = {
@@ -44,8 +44,8 @@ def extract(doc: Document) -> Report:
     evaluations = [ev for _, ev in found]
     entity = entity_of(doc, [ev.competent_dept for ev in evaluations if ev.competent_dept])
     for ev in evaluations:
-        if ev.kind == "department_self" and ev.subject is None:
-            ev.subject = entity
+        if ev.subject is None and (ev.kind == "department_self" or department_wide(ev)):
+            ev.subject = entity  # a 部门整体 sheet is about the department itself
     report = Report(
         source=doc.source,
         entity=entity,

@@ -49,6 +49,7 @@ _MONEY_UNIT = re.compile(r"[（(]\s*(万元|元)\s*[)）]|单位[:：]\s*(万元
 _FIELD_LABELS = {
     "项目名称": "subject",
     "主管部门": "competent_dept",
+    "部门名称": "competent_dept",  # a 部门整体 sheet's department
     "实施单位": "implementing_unit",
     "项目单位": "implementing_unit",
     "预算单位": "implementing_unit",
