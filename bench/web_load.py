@@ -1,9 +1,10 @@
 """Benchmark of the web app under load, against a local server (``jixiao serve``).
 
     python bench/web_load.py [--uploads 20] [--views 200] [--preload 1000] [--db URL]
+                             [--workers N]
 
-1. starts ``jixiao serve`` in a subprocess on a fresh database (a temporary SQLite file, or
-   ``--db``, which must be empty) and waits for it;
+1. starts ``jixiao serve`` (``--workers N`` worker processes, default 1) in a subprocess on a
+   fresh database (a temporary SQLite file, or ``--db``, which must be empty) and waits for it;
 2. ``--preload N``: first puts N documents in the database directly (one report's reading,
    inserted again and again under different hashes, entities and years: fast);
 3. uploads ``--uploads`` different generated reports (``jixiao.synth.random_report``, in every
@@ -104,13 +105,16 @@ def preload(url: str, data_dir: Path, n: int) -> float:
 
 
 class Server:
-    def __init__(self, url: str, data_dir: Path):
+    def __init__(self, url: str, data_dir: Path, workers: int = 1):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = dict(os.environ, JIXIAO_DATA_DIR=str(data_dir), PYTHONUNBUFFERED="1")
         self.log = open(data_dir / "server.log", "w")  # noqa: SIM115 (closed in stop)
+        cmd = [sys.executable, "-m", "jixiao", "serve", "--db", url, "--port", str(self.port)]
+        if workers > 1:
+            cmd += ["--workers", str(workers)]
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "jixiao", "serve", "--db", url, "--port", str(self.port)],
+            cmd,
             stdout=self.log,
             stderr=subprocess.STDOUT,
             env=env,
@@ -198,6 +202,7 @@ def main() -> int:
     ap.add_argument("--views", type=int, default=200)
     ap.add_argument("--preload", type=int, default=0, help="documents to insert first (e.g. 1000)")
     ap.add_argument("--db", default=None, help="an empty database URL (default: temporary SQLite)")
+    ap.add_argument("--workers", type=int, default=1, help="server worker processes (default 1)")
     args = ap.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="jixiao-bench-"))
@@ -208,7 +213,7 @@ def main() -> int:
         print(f"preloaded {args.preload} documents in {took:.1f} s")
 
     reports = generate_reports(args.uploads, work / "reports")
-    server = Server(url, work)
+    server = Server(url, work, args.workers)
     try:
         with httpx.Client(base_url=server.base, timeout=60) as c:
             before = c.get("/api/documents", params={"limit": 1}).json()["total"]
@@ -245,7 +250,10 @@ def main() -> int:
         if args.preload:
             doc_ids += list(range(1, args.preload + 1))
         views = page_views(server.base, args.views, doc_ids)
-        print(f"\n{args.views} page views from 8 clients ({total} documents stored), ms:")
+        print(
+            f"\n{args.views} page views from 8 clients ({total} documents stored, "
+            f"{args.workers} server worker{'s' if args.workers > 1 else ''}), ms:"
+        )
         for name in sorted(views, key=lambda k: (k != "all", k)):
             print(f"  {name:14s} {percentiles(views[name])}")
 

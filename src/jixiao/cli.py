@@ -83,6 +83,7 @@ def extract(
     out_dir: Annotated[
         Path | None, typer.Option("-o", "--out", help="每个输入写一个 <名称>.json 到此文件夹")
     ] = None,
+    jobs: JobsOption = 0,
 ) -> None:
     """提取报告中的绩效自评表、评分表和专家评分表（交换格式 JSON）。
 
@@ -91,7 +92,7 @@ def extract(
     files = _files(paths)
     reports = []
     failed = False
-    for report in _extracted(files):
+    for report in _extracted(files, jobs):
         if report is None:
             failed = True
             continue
@@ -106,6 +107,17 @@ def extract(
         _print_json([r.to_json() for r in reports], single=len(files) == 1)
     if failed:
         raise typer.Exit(2)
+
+
+JobsOption = Annotated[
+    int,
+    typer.Option(
+        "--jobs",
+        "-j",
+        help="同时处理的文件数（进程数）；0 为按 CPU 核数自动（默认，4 个文件以下不开进程）",
+        min=0,
+    ),
+]
 
 
 _FRAMEWORK_HELP = (
@@ -126,6 +138,7 @@ def score(
     list_frameworks: Annotated[
         bool, typer.Option("--list", help="列出内置评分框架及其依据")
     ] = False,
+    jobs: JobsOption = 0,
 ) -> None:
     """按评分规则复算每一行得分、总分和等次，标出自评分高于（或低于）规则的行。
 
@@ -161,7 +174,7 @@ def score(
     files = _files(paths)
     scored = []
     failed = False
-    for report in _extracted(files):
+    for report in _extracted(files, jobs):
         if report is None:
             failed = True
             continue
@@ -248,6 +261,7 @@ def check(
             "--exit-zero", help="有错误级问题时也以 0 退出（演示、只要报告时用）；读取失败仍为 2"
         ),
     ] = False,
+    jobs: JobsOption = 0,
 ) -> None:
     """复核报告：列出每个对不上的数字（所在位置、印刷值、应为值、严重程度）。
 
@@ -297,7 +311,7 @@ def check(
     if not CHECKS:
         err.print("[yellow]提示[/yellow] 尚未注册任何检查项", markup=True)
 
-    docs, failures = _check_files(files, only, keep_documents=fmt is CheckFormat.html)
+    docs, failures = _check_files(files, only, keep_documents=fmt is CheckFormat.html, jobs=jobs)
     for doc in docs:
         doc.select(min_severity.value, None if show_accepted else memory)
         if not doc.findings:
@@ -332,14 +346,20 @@ def _explain(check_id: str) -> None:
     raise typer.Exit(2)
 
 
-def _check_files(files: list[Path], only: list[str] | None, *, keep_documents: bool):
-    """Each readable file checked (with a progress bar on stderr for several files)."""
+def _check_files(files: list[Path], only: list[str] | None, *, keep_documents: bool, jobs: int = 1):
+    """Each readable file checked, in the order given (side by side in worker processes
+    for many files; a progress bar on stderr for several)."""
+    from functools import partial
+
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from jixiao.checks.runner import CheckedDocument, check_document
+    from jixiao.parallel import run_each
 
-    docs: list[CheckedDocument] = []
+    done: dict[int, CheckedDocument] = {}
     failures: list[str] = []
+    check_one = partial(check_document, only=only or None, keep_document=keep_documents)
+    outcomes = run_each(check_one, files, jobs)  # workers start before the progress thread
     progress = Progress(
         TextColumn("复核"),
         BarColumn(),
@@ -351,23 +371,18 @@ def _check_files(files: list[Path], only: list[str] | None, *, keep_documents: b
     )
     with progress:
         task = progress.add_task("", total=len(files))
-        for path in files:
-            progress.update(task, description=path.name)
-            try:
-                doc = check_document(path, only or None, keep_document=keep_documents)
-            except JixiaoError as e:
-                err.print(f"[red]错误[/red] {e}", markup=True)
-                failures.append(str(e))
-            except OSError as e:
-                message = f"{path}: 无法读取（{e.strerror or e}）"
-                err.print(f"[red]错误[/red] {message}", markup=True)
-                failures.append(message)
+        for outcome in outcomes:
+            progress.update(task, description=outcome.path.name)
+            if outcome.error is not None:
+                err.print(f"[red]错误[/red] {outcome.error}", markup=True)
+                failures.append(outcome.error)
             else:
+                doc = outcome.value
                 for warning in doc.report.warnings:
-                    err.print(f"[yellow]提示[/yellow] {path}: {warning}", markup=True)
-                docs.append(doc)
+                    err.print(f"[yellow]提示[/yellow] {outcome.path}: {warning}", markup=True)
+                done[outcome.index] = doc
             progress.advance(task)
-    return docs, failures
+    return [done[k] for k in sorted(done)], failures
 
 
 def _accept(docs, memory, by: str | None, note: str | None) -> None:
@@ -453,20 +468,26 @@ def _files(paths: list[Path]) -> list[Path]:
     return files
 
 
-def _extracted(files: list[Path]) -> Iterator[Report | None]:
-    """Each file's report, or None after printing the one-line error of a bad file."""
-    for path in files:
-        try:
-            report = extract_file(path)
-        except JixiaoError as e:
-            err.print(f"[red]错误[/red] {e}", markup=True)
-            yield None
-            continue
-        if not report.evaluations:
-            err.print(f"[yellow]提示[/yellow] {path}: 没有识别到绩效评价表", markup=True)
-        for warning in report.warnings:
-            err.print(f"[yellow]提示[/yellow] {path}: {warning}", markup=True)
-        yield report
+def _extracted(files: list[Path], jobs: int = 1) -> Iterator[Report | None]:
+    """Each file's report in the order given, or None after printing the one-line error
+    of a bad file (several files are read side by side: see ``jixiao.parallel``)."""
+    from jixiao.parallel import run_each
+
+    done: dict[int, Report | None] = {}
+    ready = 0  # reports are handed on in input order, as soon as their turn comes
+    for outcome in run_each(extract_file, files, jobs):
+        done[outcome.index] = outcome.value
+        if outcome.error is not None:
+            err.print(f"[red]错误[/red] {outcome.error}", markup=True)
+        else:
+            report, path = outcome.value, outcome.path
+            if not report.evaluations:
+                err.print(f"[yellow]提示[/yellow] {path}: 没有识别到绩效评价表", markup=True)
+            for warning in report.warnings:
+                err.print(f"[yellow]提示[/yellow] {path}: {warning}", markup=True)
+        while ready in done:
+            yield done.pop(ready)
+            ready += 1
 
 
 def _print_json(data: list[object], single: bool) -> None:
@@ -497,20 +518,37 @@ def serve(
             "（默认 JIXIAO_DATABASE_URL，否则 ./jixiao.db）",
         ),
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="工作进程数（uvicorn workers，默认 1）；多个进程共用同一数据库与文件目录",
+        ),
+    ] = 1,
 ) -> None:
     """启动网页版（上传、逐表复核、统计；JSON API 在 /api）。需安装 jixiao[web]。"""
     try:
         import uvicorn
 
         from jixiao.web import Settings, create_app
+        from jixiao.web.app import prepare_workers, run_workers
     except ImportError as e:
         raise _fail(f"网页版需要额外的依赖（缺少 {e.name}）：pip install 'jixiao[web]'") from None
     try:
-        application = create_app(Settings(database_url=db or ""))
+        settings = Settings(database_url=db or "")
+        if workers == 1:
+            application = create_app(settings)
+        else:  # each worker builds its own app from the environment prepare_workers sets
+            prepare_workers(settings)
     except Exception as e:  # a bad URL, an unreachable server, a file we cannot write
         raise _fail(f"无法打开数据库：{e}") from None
-    err.print(f"jixiao 网页版：http://{host}:{port}/  （Ctrl+C 停止）")
-    uvicorn.run(application, host=host, port=port, log_level="info")
+    processes = f"{workers} 个工作进程，" if workers > 1 else ""
+    err.print(f"jixiao 网页版：http://{host}:{port}/  （{processes}Ctrl+C 停止）")
+    if workers == 1:
+        uvicorn.run(application, host=host, port=port, log_level="info")
+    else:  # uvicorn's multiprocess supervisor, each worker calling the app factory
+        run_workers(host, port, workers)
 
 
 @app.callback()

@@ -17,7 +17,9 @@ with warnings.catch_warnings():  # newer Starlette prefers httpx2; httpx works t
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-from jixiao.store.engine import database_url
+from jixiao.store.engine import Database, database_url
+from jixiao.store.files import FileStore
+from jixiao.store.ingest import Store
 from jixiao.web import Settings, create_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,6 +60,15 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture
+def store(db_url: str, tmp_path: Path) -> Iterator[Store]:
+    """The storage layer alone, on a migrated database of each kind."""
+    db = Database(db_url)
+    db.migrate()
+    yield Store(db, FileStore(tmp_path / "files"))
+    db.dispose()
 
 
 @pytest.fixture

@@ -4,28 +4,18 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
 
 from jixiao.store import models as m
 from jixiao.store.engine import Database, current_revision, database_url
-from jixiao.store.files import FileStore
 from jixiao.store.ingest import Store, UploadRefused, clean_filename
 from jixiao.store.regions import guess_region
 
 from .conftest import EXAMPLES, example
 
 TXT = example("shiyan-jiaoyu-2024.txt")
-
-
-@pytest.fixture
-def store(db_url: str, tmp_path: Path):
-    db = Database(db_url)
-    db.migrate()
-    yield Store(db, FileStore(tmp_path / "files"))
-    db.dispose()
 
 
 def _count(store: Store, model) -> int:
@@ -37,7 +27,7 @@ def test_migrations_match_the_models(store):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    assert current_revision(store.db.engine) == "0001"
+    assert current_revision(store.db.engine) == "0002"
     with store.db.engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts={"compare_type": True})
         assert compare_metadata(ctx, m.Base.metadata) == []

@@ -12,6 +12,8 @@
    and gets the winner's document; a failure leaves nothing behind.
 
 An upload that was answered is committed (SQLite ``synchronous=FULL``) and its file synced.
+Every write also raises the data version (``jixiao.store.cache``), which invalidates the
+cached dashboard figures, filter choices and list pages in every server process.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from jixiao import __version__
 from jixiao.errors import JixiaoError
 from jixiao.render.table_html import table_to_json
 from jixiao.store import models as m
+from jixiao.store.cache import DataCache, bump_version
 from jixiao.store.engine import Database
 from jixiao.store.files import FileStore
 from jixiao.store.regions import guess_region
@@ -84,6 +87,10 @@ class Store:
         self.db = db
         self.files = files
         self.max_bytes = max_bytes
+        # what is computed from the data, kept until the next write: list pages and filter
+        # choices (small), and the dashboard's figures (up to a few MB each: fewer)
+        self.cache = DataCache(max_entries=256)
+        self.dashboard_cache = DataCache(max_entries=16)
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
 
@@ -208,6 +215,7 @@ class Store:
             rep = rows.build(doc_id, entity_id, now)
             s.add(rep)
             s.flush()
+            bump_version(s)
             counts = rows.counts()
             return IngestResult(
                 document_id=doc_id,
@@ -250,6 +258,7 @@ class Store:
                 )
             )
             s.flush()
+            bump_version(s)
             s.refresh(finding)
             return finding
 
@@ -263,6 +272,7 @@ class Store:
             entity.region = _clip(region, 100)
             entity.level = _clip(level, 20)
             s.flush()
+            bump_version(s)
             return entity
 
     def delete_document(self, document_id: int) -> bool:
@@ -273,6 +283,8 @@ class Store:
                 return False
             key = doc.storage_key
             s.delete(doc)
+            s.flush()
+            bump_version(s)
         self.files.remove(key)
         return True
 

@@ -140,8 +140,10 @@ class Report(Base):
     # big: loaded only when asked for (lists never read them)
     data: Mapped[dict[str, Any]] = mapped_column(deferred=True)  # Report.to_json()
     tables: Mapped[list[Any]] = mapped_column(default=list, deferred=True)  # to draw again
-    jixiao_version: Mapped[str] = mapped_column(String(20))
-    checked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # stored after the big columns: reading them means reading through ``data`` and ``tables``
+    # (SQLite keeps a row in one piece), and no page shows them, so they are loaded on demand
+    jixiao_version: Mapped[str] = mapped_column(String(20), deferred=True)
+    checked_at: Mapped[datetime] = mapped_column(default=utcnow, deferred=True)
 
     document: Mapped[Document] = relationship(back_populates="report")
     entity: Mapped[Entity | None] = relationship(back_populates="reports")
@@ -248,7 +250,17 @@ class Finding(Base):
         UniqueConstraint("report_id", "fingerprint"),
         CheckConstraint("status IN ('open', 'accepted', 'rejected')", name="status"),
         CheckConstraint("severity IN ('error', 'warning', 'info')", name="severity"),
-        Index("ix_findings_report_severity_status", "report_id", "severity", "status"),
+        # covers the counts per document and the dashboard's figures (no table access), and
+        # the findings list's scan in document order (migration 0002)
+        Index(
+            "ix_findings_report_counts",
+            "report_id",
+            "severity",
+            "status",
+            "family",
+            "check_id",
+            "position",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -295,3 +307,15 @@ class Review(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow)
 
     finding: Mapped[Finding] = relationship(back_populates="reviews")
+
+
+class DataVersion(Base):
+    """One row whose ``version`` every write adds one to (an upload, a review, an entity's
+    region, a deletion), in the writing transaction: figures computed from the data are
+    cached under the version they were computed at (``jixiao.store.cache``), so that a write
+    by any server process invalidates them everywhere."""
+
+    __tablename__ = "data_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -4,18 +4,27 @@ The web pages and the JSON API ask the same questions through these functions, s
 on screen, its CSV/XLSX export and its API answer always agree. A finding the reviewers
 rejected (a false alarm) is not counted as a problem anywhere; it stays visible, struck out,
 on its document.
+
+A list page is read in two steps: the ids of the page, sorted and filtered on narrow columns
+(the covering index ``ix_findings_report_counts`` for the findings), then the full rows of
+those ids only. Sorting whole joined rows would carry every column of every matching row
+through the sort. The dashboard's finding figures are counted on that index too. The web
+app keeps the pages' ids and the dashboard's figures until the next write
+(``jixiao.store.cache``).
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, fields
+from collections.abc import Sequence
+from dataclasses import astuple, dataclass, fields
 from typing import Any
 
-from sqlalchemy import Select, case, exists, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Select, bindparam, case, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from jixiao.store import models as m
+from jixiao.store.cache import DataCache
 
 KINDS = ("project_self", "department_self", "project_review", "expert_panel", "accounts")
 # 执行率 bands of the dashboard: (label, low inclusive, high exclusive)
@@ -28,6 +37,41 @@ RATE_BINS: tuple[tuple[str, float, float], ...] = (
     ("100%", 99.995, 100.005),
     (">100%", 100.005, float("inf")),
 )
+
+_IN_CHUNK = 500  # ids per IN (...) when fetching the rows of a long page (exports)
+# one bound list, not a parameter built per id: ``column.in_(IDS)``, then ``{"ids": [...]}``
+IDS = bindparam("ids", expanding=True)
+CACHED_PAGE = 1000  # longer pages (exports) are not cached
+
+
+def _page_ids(
+    s: Session,
+    cache: DataCache | None,
+    key: tuple[Any, ...],
+    count: Select[Any],
+    ids: Select[Any],
+    limit: int,
+) -> tuple[int, Sequence[int]]:
+    """The total and the ids of one page: kept in ``cache`` (when given) until the next
+    write, so that paging and reloading a list only reads the rows it shows."""
+
+    def compute() -> tuple[int, tuple[int, ...]]:
+        return s.scalar(count) or 0, tuple(s.scalars(ids).all())
+
+    if cache is None or limit > CACHED_PAGE:
+        return compute()
+    return cache.get(s, key, compute)
+
+
+def _rows_in_order(s: Session, ids: Sequence[int], query: Select[Any]) -> list[Any]:
+    """The rows of ``query`` (which selects ``… IN IDS``, its first entity or column being
+    the id) for ``ids``, fetched in chunks, in the order of ``ids``."""
+    found: dict[int, Any] = {}
+    for k in range(0, len(ids), _IN_CHUNK):
+        for row in s.execute(query, {"ids": list(ids[k : k + _IN_CHUNK])}).all():
+            first = row[0]
+            found[first if isinstance(first, int) else first.id] = row
+    return [found[i] for i in ids if i in found]
 
 
 def _like(text: str) -> str:
@@ -96,12 +140,11 @@ def _doc_conditions(f: DocFilter) -> list[Any]:
         cond.append(m.Entity.region == f.region)
     if f.year is not None:
         cond.append(m.Report.year == f.year)
+    ev = aliased(m.Evaluation)  # also when the outer query reads the evaluations
     if f.kind == "accounts":
         cond.append(m.Report.has_accounts.is_(True))
     elif f.kind:
-        cond.append(
-            exists().where(m.Evaluation.report_id == m.Report.id, m.Evaluation.kind == f.kind)
-        )
+        cond.append(exists().where(ev.report_id == m.Report.id, ev.kind == f.kind))
     if f.has_errors is True:
         cond.append(_problem(m.Report.id, "error"))
     elif f.has_errors is False:
@@ -111,9 +154,9 @@ def _doc_conditions(f: DocFilter) -> list[Any]:
     elif f.pending is False:
         cond.append(~exists().where(m.Finding.report_id == m.Report.id, m.Finding.status == "open"))
     if f.q and f.q.strip():
-        hits = _contains(f.q, m.Document.filename, m.Entity.name, m.Evaluation.subject)
+        hits = _contains(f.q, m.Document.filename, m.Entity.name, ev.subject)
         subject = hits.pop()
-        cond.append(or_(*hits, exists().where(m.Evaluation.report_id == m.Report.id, subject)))
+        cond.append(or_(*hits, exists().where(ev.report_id == m.Report.id, subject)))
     return cond
 
 
@@ -149,32 +192,57 @@ class DocRow:
 
 
 def list_documents(
-    s: Session, f: DocFilter, *, sort: str = "uploaded", limit: int = 50, offset: int = 0
+    s: Session,
+    f: DocFilter,
+    *,
+    sort: str = "uploaded",
+    limit: int = 50,
+    offset: int = 0,
+    cache: DataCache | None = None,
 ) -> tuple[int, list[DocRow]]:
+    sort = sort if sort in DOC_SORTS else "uploaded"
     cond = _doc_conditions(f)
-    total = s.scalar(_docs_select(func.count(m.Document.id)).where(*cond)) or 0
-    q = (
-        _docs_select(m.Document, m.Report, m.Entity)
+    total, ids = _page_ids(
+        s,
+        cache,
+        ("documents", *astuple(f), sort, limit, offset),
+        _docs_select(func.count(m.Document.id)).where(*cond),
+        _docs_select(m.Document.id)
         .where(*cond)
-        .order_by(*DOC_SORTS.get(sort, DOC_SORTS["uploaded"]))
+        .order_by(*DOC_SORTS[sort])
         .limit(limit)
-        .offset(offset)
+        .offset(offset),
+        limit,
     )
-    rows = [DocRow(d, r, e) for d, r, e in s.execute(q).all()]
-    _fill_counts(s, rows)
+    found = _rows_in_order(
+        s, ids, _docs_select(m.Document, m.Report, m.Entity).where(m.Document.id.in_(IDS))
+    )
+    rows = [DocRow(d, r, e) for d, r, e in found]
+    _fill_counts(s, rows, cache if limit <= CACHED_PAGE else None)
     return total, rows
 
 
-def _fill_counts(s: Session, rows: list[DocRow]) -> None:
+def _fill_counts(s: Session, rows: list[DocRow], cache: DataCache | None = None) -> None:
+    """Each row's findings per severity (not rejected) and per review status."""
     by_report = {row.report.id: row for row in rows}
     if not by_report:
         return
     q = (
         select(m.Finding.report_id, m.Finding.severity, m.Finding.status, func.count())
-        .where(m.Finding.report_id.in_(by_report))
+        .where(m.Finding.report_id.in_(IDS))
         .group_by(m.Finding.report_id, m.Finding.severity, m.Finding.status)
     )
-    for report_id, severity, status, n in s.execute(q).all():
+    report_ids = tuple(by_report)
+
+    def fetch() -> list[tuple[Any, ...]]:
+        found: list[tuple[Any, ...]] = []
+        for k in range(0, len(report_ids), _IN_CHUNK):
+            chunk = list(report_ids[k : k + _IN_CHUNK])
+            found.extend(tuple(r) for r in s.execute(q, {"ids": chunk}).all())
+        return found
+
+    counts = cache.get(s, ("counts", report_ids), fetch) if cache is not None else fetch()
+    for report_id, severity, status, n in counts:
         row = by_report[report_id]
         setattr(row, status, getattr(row, status) + n)
         if status != "rejected":
@@ -182,12 +250,17 @@ def _fill_counts(s: Session, rows: list[DocRow]) -> None:
             setattr(row, attr, getattr(row, attr) + n)
 
 
-def get_document(s: Session, document_id: int) -> DocRow | None:
+def get_document(s: Session, document_id: int, *, indicators: bool = False) -> DocRow | None:
+    """One document with its report, evaluations (and their indicators if asked: the page
+    shows the rows scored off the rules), findings and entity, in one query per table."""
+    evaluations = selectinload(m.Document.report).selectinload(m.Report.evaluations)
+    if indicators:
+        evaluations = evaluations.selectinload(m.Evaluation.indicators)
     doc = s.get(
         m.Document,
         document_id,
         options=[
-            selectinload(m.Document.report).selectinload(m.Report.evaluations),
+            evaluations,
             selectinload(m.Document.report).selectinload(m.Report.findings),
             selectinload(m.Document.report).selectinload(m.Report.entity),
         ],
@@ -201,6 +274,11 @@ def get_document(s: Session, document_id: int) -> DocRow | None:
             attr = {"error": "errors", "warning": "warnings"}.get(finding.severity, "info")
             setattr(row, attr, getattr(row, attr) + 1)
     return row
+
+
+def document_exists(s: Session, document_id: int) -> bool:
+    """Whether ``get_document`` would find the document (without loading it)."""
+    return s.scalar(select(m.Report.id).where(m.Report.document_id == document_id)) is not None
 
 
 def document_by_sha(s: Session, sha256: str) -> m.Document | None:
@@ -253,23 +331,32 @@ class FindingRow:
 
 
 def list_findings(
-    s: Session, f: FindingFilter, *, limit: int = 100, offset: int = 0
+    s: Session,
+    f: FindingFilter,
+    *,
+    limit: int = 100,
+    offset: int = 0,
+    cache: DataCache | None = None,
 ) -> tuple[int, list[FindingRow]]:
     cond = _finding_conditions(f)
-    total = s.scalar(_findings_select(func.count(m.Finding.id)).where(*cond)) or 0
     severity_rank = case({"error": 0, "warning": 1}, value=m.Finding.severity, else_=2)
-    q = (
-        _findings_select(m.Finding, m.Document, m.Report, m.Entity)
-        .where(*cond)
-        .order_by(m.Document.uploaded_at.desc(), m.Document.id.desc(), m.Finding.position)
-        .limit(limit)
-        .offset(offset)
-    )
+    order = [m.Document.uploaded_at.desc(), m.Document.id.desc(), m.Finding.position]
     if f.document is None:
-        q = q.order_by(None).order_by(
-            severity_rank, m.Document.uploaded_at.desc(), m.Document.id.desc(), m.Finding.position
-        )
-    return total, [FindingRow(*row) for row in s.execute(q).all()]
+        order.insert(0, severity_rank)
+    total, ids = _page_ids(
+        s,
+        cache,
+        ("findings", *astuple(f), limit, offset),
+        _findings_select(func.count(m.Finding.id)).where(*cond),
+        _findings_select(m.Finding.id).where(*cond).order_by(*order).limit(limit).offset(offset),
+        limit,
+    )
+    found = _rows_in_order(
+        s,
+        ids,
+        _findings_select(m.Finding, m.Document, m.Report, m.Entity).where(m.Finding.id.in_(IDS)),
+    )
+    return total, [FindingRow(*row) for row in found]
 
 
 def get_finding(s: Session, finding_id: int) -> FindingRow | None:
@@ -300,7 +387,12 @@ class EvaluationRow:
 
 
 def list_evaluations(
-    s: Session, f: DocFilter, *, limit: int = 100, offset: int = 0
+    s: Session,
+    f: DocFilter,
+    *,
+    limit: int = 100,
+    offset: int = 0,
+    cache: DataCache | None = None,
 ) -> tuple[int, list[EvaluationRow]]:
     cond = _doc_conditions(DocFilter(**{**f.active(), "kind": None}))
     if f.kind and f.kind != "accounts":
@@ -311,15 +403,22 @@ def list_evaluations(
     count = _docs_select(func.count(m.Evaluation.id)).join(
         m.Evaluation, m.Evaluation.report_id == m.Report.id
     )
-    total = s.scalar(count.where(*cond)) or 0
     inflation = func.coalesce(m.Evaluation.total_score - m.Evaluation.recomputed_total, -1000)
-    q = (
-        base.where(*cond)
+    total, ids = _page_ids(
+        s,
+        cache,
+        ("evaluations", *astuple(f), limit, offset),
+        count.where(*cond),
+        _docs_select(m.Evaluation.id)
+        .join(m.Evaluation, m.Evaluation.report_id == m.Report.id)
+        .where(*cond)
         .order_by(inflation.desc(), m.Document.id.desc(), m.Evaluation.position)
         .limit(limit)
-        .offset(offset)
+        .offset(offset),
+        limit,
     )
-    return total, [EvaluationRow(*row) for row in s.execute(q).all()]
+    found = _rows_in_order(s, ids, base.where(m.Evaluation.id.in_(IDS)))
+    return total, [EvaluationRow(*row) for row in found]
 
 
 # -- entities --------------------------------------------------------------------------------
@@ -410,13 +509,17 @@ def choices(s: Session) -> Choices:
 def stats(s: Session, f: DocFilter) -> dict[str, Any]:
     """Everything the dashboard draws, for the documents ``f`` selects."""
     cond = _doc_conditions(f)
-    reports = _docs_select(m.Report.id).where(*cond).subquery()
-    in_scope = m.Report.id.in_(select(reports.c.id))
-
-    n_docs = s.scalar(select(func.count()).select_from(reports)) or 0
-    n_entities = (
-        s.scalar(select(func.count(func.distinct(m.Report.entity_id))).where(in_scope)) or 0
-    )
+    # without a filter every report is in scope (each has its document): no IN (…) at all
+    scope: list[Any] = []
+    finding_scope: list[Any] = []
+    if cond:
+        reports = _docs_select(m.Report.id).where(*cond).subquery()
+        scope = [m.Report.id.in_(select(reports.c.id))]
+        finding_scope = [m.Finding.report_id.in_(select(reports.c.id))]
+        n_docs = s.scalar(select(func.count()).select_from(reports)) or 0
+    else:
+        n_docs = s.scalar(_docs_select(func.count(m.Report.id))) or 0
+    n_entities = s.scalar(select(func.count(func.distinct(m.Report.entity_id))).where(*scope)) or 0
     ev_rows = s.execute(
         select(
             m.Evaluation.total_score,
@@ -431,7 +534,7 @@ def stats(s: Session, f: DocFilter) -> dict[str, Any]:
         )
         .join(m.Report, m.Report.id == m.Evaluation.report_id)
         .outerjoin(m.Entity, m.Entity.id == m.Report.entity_id)
-        .where(in_scope)
+        .where(*scope)
         .order_by(m.Evaluation.id)
     ).all()
     scatter = [
@@ -454,65 +557,75 @@ def stats(s: Session, f: DocFilter) -> dict[str, Any]:
     ]
     inflations = [p["printed"] - p["recomputed"] for p in scatter]
 
-    status_sev = s.execute(
-        select(m.Finding.severity, m.Finding.status, func.count())
-        .where(m.Finding.report_id.in_(select(reports.c.id)))
-        .group_by(m.Finding.severity, m.Finding.status)
+    # the findings counted in one pass over the covering index, a few rows summed here
+    counts = s.execute(
+        select(m.Finding.severity, m.Finding.status, m.Finding.family, func.count())
+        .where(*finding_scope)
+        .group_by(m.Finding.severity, m.Finding.status, m.Finding.family)
     ).all()
     by_severity: Counter[str] = Counter()
     by_status: Counter[str] = Counter()
-    for severity, status, n in status_sev:
+    family_counts: Counter[tuple[str, str]] = Counter()
+    for severity, status, family, n in counts:
         by_status[status] += n
         if status != "rejected":
             by_severity[severity] += n
-
-    family_rows = s.execute(
-        select(m.Finding.family, m.Finding.severity, func.count())
-        .where(m.Finding.report_id.in_(select(reports.c.id)), m.Finding.status != "rejected")
-        .group_by(m.Finding.family, m.Finding.severity)
-    ).all()
+            family_counts[family, severity] += n
     by_family: dict[str, dict[str, int]] = defaultdict(dict)
-    for family, severity, n in family_rows:
+    for (family, severity), n in sorted(family_counts.items()):
         by_family[family][severity] = n
 
+    # per document first (in index order, no sort), then per region and year: a document's
+    # region and year are read once, not once per finding
+    problems = (
+        select(m.Finding.report_id, func.count().label("n"))
+        .where(*finding_scope, m.Finding.status != "rejected")
+        .group_by(m.Finding.report_id)
+        .subquery()
+    )
     ry_rows = s.execute(
-        select(m.Entity.region, m.Report.year, func.count(m.Finding.id))
-        .select_from(m.Finding)
-        .join(m.Report, m.Report.id == m.Finding.report_id)
+        select(m.Entity.region, m.Report.year, func.sum(problems.c.n))
+        .select_from(problems)
+        .join(m.Report, m.Report.id == problems.c.report_id)
         .outerjoin(m.Entity, m.Entity.id == m.Report.entity_id)
-        .where(in_scope, m.Finding.status != "rejected")
         .group_by(m.Entity.region, m.Report.year)
     ).all()
     by_region_year = [
-        {"region": region, "year": year, "findings": n} for region, year, n in ry_rows
+        {"region": region, "year": year, "findings": int(n)} for region, year, n in ry_rows
     ]
     by_region_year.sort(key=lambda r: (r["region"] is None, r["region"] or "", r["year"] or 0))
 
+    errors = (
+        select(m.Finding.report_id, func.count().label("n"))
+        .where(*finding_scope, m.Finding.status != "rejected", m.Finding.severity == "error")
+        .group_by(m.Finding.report_id)
+        .subquery()
+    )
+    n_errors = func.sum(errors.c.n)
     top_rows = s.execute(
         select(
             m.Entity.id,
             m.Entity.name,
             m.Entity.region,
-            func.count(m.Finding.id),
-            func.count(func.distinct(m.Report.id)),
+            n_errors,
+            func.count(errors.c.report_id),
         )
-        .select_from(m.Finding)
-        .join(m.Report, m.Report.id == m.Finding.report_id)
+        .select_from(errors)
+        .join(m.Report, m.Report.id == errors.c.report_id)
         .join(m.Entity, m.Entity.id == m.Report.entity_id)
-        .where(in_scope, m.Finding.status != "rejected", m.Finding.severity == "error")
         .group_by(m.Entity.id, m.Entity.name, m.Entity.region)
-        .order_by(func.count(m.Finding.id).desc(), m.Entity.name)
+        .order_by(n_errors.desc(), m.Entity.name)
         .limit(10)
     ).all()
     top_entities = [
-        {"entity": eid, "name": name, "region": region, "errors": n, "documents": d}
+        {"entity": eid, "name": name, "region": region, "errors": int(n), "documents": d}
         for eid, name, region, n, d in top_rows
     ]
     return {
         "documents": n_docs,
         "entities": n_entities,
         "evaluations": len(ev_rows),
-        "findings": dict(by_severity),
+        "findings": dict(sorted(by_severity.items())),
         "review": {k: by_status.get(k, 0) for k in m.REVIEW_STATUSES},
         "scatter": scatter,
         "inflated": sum(1 for x in inflations if x > 0.005),
@@ -549,6 +662,7 @@ __all__ = [
     "FindingFilter",
     "FindingRow",
     "choices",
+    "document_exists",
     "get_document",
     "get_finding",
     "list_documents",

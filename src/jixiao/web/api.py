@@ -6,11 +6,13 @@ another site; scripts (curl, Python) call them directly.
 
 from __future__ import annotations
 
+from dataclasses import astuple
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from sqlalchemy.orm import Session
 
 from jixiao.store import queries as q
 from jixiao.store.ingest import IngestResult, Store, UploadRefused
@@ -35,11 +37,13 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def store(request: Request) -> Store:
+# async: a dependency this small runs on the event loop; a plain ``def`` would be sent to
+# the thread pool and back, one more wait for the interpreter lock on a busy server
+async def store(request: Request) -> Store:
     return request.app.state.store
 
 
-def same_site(request: Request) -> None:
+async def same_site(request: Request) -> None:
     if cross_site(request):
         raise HTTPException(403, "拒绝来自其他网站的写请求")
 
@@ -142,7 +146,7 @@ def list_documents(
 ) -> DocumentList:
     f = q.DocFilter(entity, region, year, kind, has_errors, pending, search)
     with st.db.read() as s:
-        total, rows = q.list_documents(s, f, sort=sort, limit=limit, offset=offset)
+        total, rows = q.list_documents(s, f, sort=sort, limit=limit, offset=offset, cache=st.cache)
         return DocumentList(
             total=total, limit=limit, offset=offset, items=[DocumentSummary.of(r) for r in rows]
         )
@@ -196,7 +200,7 @@ def document_findings(
     status: Annotated[str | None, Query(description="open | accepted | rejected")] = None,
 ) -> FindingList:
     with st.db.read() as s:
-        if q.get_document(s, document_id) is None:
+        if not q.document_exists(s, document_id):
             raise HTTPException(404, "文档不存在")
         f = q.FindingFilter(document=document_id, severity=severity, status=status)
         total, rows = q.list_findings(s, f, limit=100000)
@@ -265,7 +269,7 @@ def list_findings(
 ) -> FindingList:
     f = q.FindingFilter(document, entity, region, year, severity, family, check, status, search)
     with st.db.read() as s:
-        total, rows = q.list_findings(s, f, limit=limit, offset=offset)
+        total, rows = q.list_findings(s, f, limit=limit, offset=offset, cache=st.cache)
         return FindingList(
             total=total, limit=limit, offset=offset, items=[FindingOut.of_row(r) for r in rows]
         )
@@ -341,7 +345,12 @@ def get_stats(
     kind: str | None = None,
 ) -> dict[str, Any]:
     with st.db.read() as s:
-        return q.stats(s, q.DocFilter(entity, region, year, kind))
+        return cached_stats(st, s, q.DocFilter(entity, region, year, kind))
+
+
+def cached_stats(st: Store, s: Session, f: q.DocFilter) -> dict[str, Any]:
+    """``queries.stats`` for ``f``, kept until the next write (``jixiao.store.cache``)."""
+    return st.dashboard_cache.get(s, ("stats", *astuple(f)), lambda: q.stats(s, f))
 
 
 @router.get("/health", summary="健康检查")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jixiao import __version__
-from jixiao.store.engine import Database
+from jixiao.store.engine import ENV_URL, Database
 from jixiao.store.files import FileStore
 from jixiao.store.ingest import Store
 from jixiao.web import labels
@@ -43,6 +45,62 @@ ERROR_TEXT = {
     422: "无法处理",
     500: "服务器内部错误",
 }
+
+
+# what ``jixiao serve --workers N`` gives uvicorn: each worker process calls it (no
+# arguments: the settings come from the environment that ``prepare_workers`` completed)
+APP_FACTORY = "jixiao.web.app:create_app"
+
+
+def prepare_workers(settings: Settings) -> None:
+    """Before several worker processes start: bring the schema up to date and make the
+    signing key once (not N times at once), and tell the workers, through the environment
+    they inherit, which database and file store to use.
+
+    The workers then share everything through the database and the files: SQLite in WAL
+    mode lets them read while one writes, and writers queue (``BEGIN IMMEDIATE``, busy
+    timeout); an upload of the same bytes by two workers stores one document (unique
+    sha256); cached figures are invalidated by the data version (``jixiao.store.cache``);
+    the CSRF key is the one file every worker reads."""
+    db = Database(settings.database_url)
+    try:
+        db.migrate()
+    finally:
+        db.dispose()
+    settings.load_secret()
+    assert settings.data_dir is not None
+    os.environ[ENV_URL] = settings.database_url
+    os.environ["JIXIAO_DATA_DIR"] = str(settings.data_dir)
+
+
+def tcp_listener(sock: socket.socket) -> socket.socket:
+    """The listening socket, marked as TCP. uvicorn binds the socket it hands its workers
+    with ``proto`` 0; accepted connections inherit that, and asyncio then never turns on
+    TCP_NODELAY, so every keep-alive response after the first waits ~40 ms for the client's
+    delayed ACK (uvicorn issue #3149). The same descriptor, declared ``IPPROTO_TCP``."""
+    if sock.family not in (socket.AF_INET, socket.AF_INET6) or sock.proto == socket.IPPROTO_TCP:
+        return sock
+    tcp = socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, fileno=sock.detach())
+    tcp.set_inheritable(True)
+    return tcp
+
+
+def run_workers(host: str, port: int, workers: int) -> None:
+    """What ``uvicorn.run(APP_FACTORY, factory=True, workers=N)`` does, with the listening
+    socket marked as TCP (``tcp_listener``). Call ``prepare_workers`` first."""
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    config = uvicorn.Config(
+        APP_FACTORY, factory=True, host=host, port=port, workers=workers, log_level="info"
+    )
+    listener = tcp_listener(config.bind_socket())
+    try:
+        Multiprocess(config, sockets=[listener]).run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        listener.close()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -8,7 +8,7 @@ work without JavaScript; with htmx present the review buttons update their secti
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -16,6 +16,9 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
+from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
 from jixiao.model import Finding as ModelFinding
@@ -24,7 +27,7 @@ from jixiao.store import models as m
 from jixiao.store import queries as q
 from jixiao.store.ingest import Store, UploadRefused
 from jixiao.web import export
-from jixiao.web.api import file_response, read_upload, upload_message
+from jixiao.web.api import cached_stats, file_response, read_upload, upload_message
 from jixiao.web.labels import KIND_NAMES, LEVELS, STATUS_NAMES
 
 router = APIRouter(include_in_schema=False)
@@ -38,6 +41,15 @@ EXPORT_LIMIT = 100_000
 
 def _store(request: Request) -> Store:
     return request.app.state.store
+
+
+def choices_of(request: Request, s: Session) -> q.Choices:
+    """The filter choices (entities, regions, years, checks): cached until the next write."""
+    return _store(request).cache.get(s, ("choices",), lambda: q.choices(s))
+
+
+def kinds_present(request: Request, s: Session) -> list[str]:
+    return _store(request).cache.get(s, ("kinds",), lambda: q.evaluation_kinds_present(s))
 
 
 def _render(request: Request, name: str, status: int = 200, **context: Any) -> Response:
@@ -263,9 +275,11 @@ def documents(request: Request) -> Response:
     number, size = _page(request)
     sort = request.query_params.get("sort") or "uploaded"
     with _store(request).db.read() as s:
-        total, rows = q.list_documents(s, f, sort=sort, limit=size, offset=(number - 1) * size)
-        choices = q.choices(s)
-        kinds = q.evaluation_kinds_present(s)
+        total, rows = q.list_documents(
+            s, f, sort=sort, limit=size, offset=(number - 1) * size, cache=_store(request).cache
+        )
+        choices = choices_of(request, s)
+        kinds = kinds_present(request, s)
     return _render(
         request,
         "documents.html",
@@ -372,7 +386,7 @@ def build_sections(report: m.Report) -> list[Section]:
 @router.get("/documents/{document_id}")
 def document_view(request: Request, document_id: int) -> Response:
     with _store(request).db.read() as s:
-        row = q.get_document(s, document_id)
+        row = q.get_document(s, document_id, indicators=True)
         if row is None:
             raise HTTPException(404, "文档不存在")
         sections = build_sections(row.report)
@@ -414,8 +428,10 @@ def findings(request: Request) -> Response:
     f = finding_filter(request)
     number, size = _page(request)
     with _store(request).db.read() as s:
-        total, rows = q.list_findings(s, f, limit=size, offset=(number - 1) * size)
-        choices = q.choices(s)
+        total, rows = q.list_findings(
+            s, f, limit=size, offset=(number - 1) * size, cache=_store(request).cache
+        )
+        choices = choices_of(request, s)
     return _render(
         request,
         "findings.html",
@@ -463,9 +479,11 @@ def evaluations(request: Request) -> Response:
     f = doc_filter(request)
     number, size = _page(request)
     with _store(request).db.read() as s:
-        total, rows = q.list_evaluations(s, f, limit=size, offset=(number - 1) * size)
-        choices = q.choices(s)
-        kinds = [k for k in q.evaluation_kinds_present(s) if k != "accounts"]
+        total, rows = q.list_evaluations(
+            s, f, limit=size, offset=(number - 1) * size, cache=_store(request).cache
+        )
+        choices = choices_of(request, s)
+        kinds = [k for k in kinds_present(request, s) if k != "accounts"]
     return _render(
         request,
         "evaluations.html",
@@ -492,7 +510,7 @@ def entities(request: Request) -> Response:
     p = request.query_params
     with _store(request).db.read() as s:
         rows = q.list_entities(s, region=_text(p.get("region"), 100), q=_text(p.get("q")))
-        choices = q.choices(s)
+        choices = choices_of(request, s)
     return _render(
         request,
         "entities.html",
@@ -527,36 +545,56 @@ async def entity_update(request: Request, entity_id: int) -> Response:
     return RedirectResponse(_safe_next(form.get("next"), "/entities"), status_code=303)
 
 
+@dataclass
+class Dashboard:
+    """What the dashboard page draws for one filter, computed once per data version."""
+
+    stats: dict[str, Any]
+    chart_json: Markup  # the charts' data, as ``{{ chart|tojson }}`` writes it
+    scatter_rows: Markup  # the score table's rows: highest printed totals first, 200 at most
+
+
+def dashboard_data(request: Request, s: Session, f: q.DocFilter) -> Dashboard:
+    def compute() -> Dashboard:
+        data = cached_stats(_store(request), s, f)
+        env = request.app.state.templates.env
+        chart = {
+            "scatter": data["scatter"],
+            "rate_bins": data["rate_bins"],
+            "by_family": [
+                {"family": fam, "name": env.filters["family"](fam), **counts}
+                for fam, counts in data["by_family"].items()
+            ],
+            "by_region_year": data["by_region_year"],
+            "top_entities": data["top_entities"],
+            "kind_names": KIND_NAMES,
+            "status_names": STATUS_NAMES,
+        }
+        chart_json = htmlsafe_json_dumps(
+            chart, dumps=env.policies["json.dumps_function"], **env.policies["json.dumps_kwargs"]
+        )
+        top = sorted(data["scatter"], key=lambda p: p["printed"], reverse=True)[:200]
+        rows = Markup(env.get_template("_scatter_rows.html").render(scatter_top=top))
+        return Dashboard(data, chart_json, rows)
+
+    return _store(request).dashboard_cache.get(s, ("dashboard", *astuple(f)), compute)
+
+
 @router.get("/dashboard")
 def dashboard(request: Request) -> Response:
     f = doc_filter(request)
     f.has_errors = f.pending = None
     with _store(request).db.read() as s:
-        data = q.stats(s, f)
-        choices = q.choices(s)
-        kinds = q.evaluation_kinds_present(s)
-    chart = {
-        "scatter": data["scatter"],
-        "rate_bins": data["rate_bins"],
-        "by_family": [
-            {
-                "family": fam,
-                "name": request.app.state.templates.env.filters["family"](fam),
-                **counts,
-            }
-            for fam, counts in data["by_family"].items()
-        ],
-        "by_region_year": data["by_region_year"],
-        "top_entities": data["top_entities"],
-        "kind_names": KIND_NAMES,
-        "status_names": STATUS_NAMES,
-    }
+        view = dashboard_data(request, s, f)
+        choices = choices_of(request, s)
+        kinds = kinds_present(request, s)
     return _render(
         request,
         "dashboard.html",
         nav="dashboard",
-        stats=data,
-        chart=chart,
+        stats=view.stats,
+        chart_json=view.chart_json,
+        scatter_rows=view.scatter_rows,
         f=f,
         choices=choices,
         kinds=kinds,
