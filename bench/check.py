@@ -19,7 +19,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from common import best_rate, copies_for, inputs, profile_groups
+from common import best_rate, copies_for, inputs, machine_line, profile_groups
 from jixiao import extract, read
 from jixiao.checks.registry import CHECKS, Context, load_families
 from jixiao.checks.runner import check_document
@@ -84,6 +84,7 @@ def main() -> None:
         return
     print(f"{len(CHECKS)} checks registered")
     head = " ".join(f"{s + ' ms':>10}" for s in STAGES)
+    print(machine_line())
     print(f"{'group':24} {'files':>5} {'docs/s':>9} {'median':>9} {head} {'findings':>9}")
     per_check: dict[str, float] = defaultdict(float)
     total_docs = 0

@@ -27,6 +27,22 @@ def copies_for(group: str, copies: int) -> int:
     return max(1, copies // 10) if group.endswith(".pdf") else copies
 
 
+def machine_line() -> str:
+    """How fast this machine runs plain Python today, to compare runs across machines: the
+    best of three runs of a fixed loop (10 million additions). Shared virtual machines vary
+    from day to day by a factor of two; a result means little without this."""
+    import time
+
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        total = 0
+        for i in range(10_000_000):
+            total += i
+        best = min(best, time.perf_counter() - start)
+    return f"machine: reference loop (10M additions in CPython) {best:.2f} s"
+
+
 def best_rate(paths: list[Path], copies: int, run: Callable[[Path], object], rounds: int = 5):
     """Documents per second over ``copies`` passes of ``paths``, split into ``rounds`` timed
     rounds: (best round, median round). This machine is shared and noisy: the best round is

@@ -16,7 +16,7 @@ import argparse
 import tracemalloc
 from pathlib import Path
 
-from common import best_rate, copies_for, inputs, profile_groups
+from common import best_rate, copies_for, inputs, machine_line, profile_groups
 from jixiao import extract, read
 
 
@@ -45,6 +45,7 @@ def main() -> None:
     if args.profile:
         profile_groups(args.profile, args.copies, lambda p: extract(read(p)))
         return
+    print(machine_line())
     print(f"{'group':24} {'files':>5} {'docs/s':>9} {'median':>9} {'peak MiB':>9}")
     for name, paths in inputs().items():
         copies = copies_for(name, args.copies)
