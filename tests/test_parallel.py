@@ -68,3 +68,28 @@ def test_jobs_write_one_file_per_input(folder, tmp_path):
     written = sorted(p.name for p in out.glob("*.json"))
     expected = sorted(f"{p.name}.json" for p in expand_paths([folder]) if "broken" not in p.name)
     assert written == expected
+
+
+def test_ctrl_c_stops_a_parallel_run_with_one_line(tmp_path):
+    """SIGINT to the whole process group, as a terminal sends it: exit 130, no traceback."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    for k in range(150):  # far more reading than the wait: the signal comes in the middle
+        shutil.copy(EXAMPLES / "shiyan-jiaoyu-2024.pdf", tmp_path / f"r{k}.pdf")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jixiao", "check", str(tmp_path), "-j", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, which the signal goes to
+    )
+    time.sleep(2.5)  # imported, workers started, a few PDFs read
+    os.killpg(proc.pid, signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert "已中断" in stderr
+    assert "Traceback" not in stderr

@@ -566,6 +566,10 @@ def main() -> None:
     except KeyboardInterrupt:
         err.print("已中断")
         sys.exit(130)
+    except SystemExit as e:  # typer turns Ctrl-C into a silent exit 130: say it
+        if e.code == 130:
+            err.print("已中断")
+        raise
 
 
 def _stdout_console() -> Console:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from pathlib import Path
@@ -65,9 +66,17 @@ def run_each(
     # fork: the workers start with every module already imported; the pool starts all its
     # processes at the first submit
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_leave_interrupts_to_the_parent
+    )
     futures = [pool.submit(_outcome, fn, index, path) for index, path in enumerate(files)]
     return _finished(pool, futures)
+
+
+def _leave_interrupts_to_the_parent() -> None:
+    """Ctrl-C reaches every process of the terminal's group: the workers ignore it, and the
+    parent stops the run once, with one line ("已中断"), instead of a traceback per worker."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _finished(pool: ProcessPoolExecutor, futures: list[Future]) -> Iterator[Outcome]:
