@@ -91,6 +91,14 @@ def self_eval(**changes) -> Report:
     return Report(source="test.txt", evaluations=[ev])
 
 
+def _restating_rate(actual: str) -> Report:
+    """``self_eval`` with an indicator restating the block's 执行率 (90.00%)."""
+    report = self_eval()
+    ind = _ind("产出指标", "时效指标", "预算执行率", "≥90%", actual, 0, 0)
+    report.evaluations[0].indicators.append(ind)
+    return report
+
+
 def panel(**changes) -> Report:
     """A correct 专家评分汇总表: 3 experts, 2 rows."""
     inds = [
@@ -225,11 +233,23 @@ CASES = {
         self_eval(),
     ),
     "quality.empty_grid": (self_eval(indicators=[]), self_eval()),
+    "funds.indicator_rate": (_restating_rate("85.00%"), _restating_rate("90%")),
     "quality.unmeasurable_target": (
         _edit(self_eval(), _set_ind(1, target="达到预期", actual="达到预期")),
         self_eval(),
     ),
 }
+
+
+def test_a_restated_rate_is_compared_only_when_it_is_the_rate_itself() -> None:
+    # bounds and words are targets, not the rate; 90.0% is the block's 90.00% to fewer digits
+    for actual in ("≥85%", "约85%", "基本完成", "90.0%"):
+        assert not _findings(_restating_rate(actual), "funds.indicator_rate"), actual
+    # a block that contradicts itself is funds.rate_mismatch's finding, not a second one
+    broken = _restating_rate("85%")
+    broken.evaluations[0].funds[0] = _fund("total", "100.00", "120.00", "108.00", "95.00")
+    assert not _findings(broken, "funds.indicator_rate")
+    assert _findings(broken, "funds.rate_mismatch")
 
 
 def test_every_table_check_is_registered_and_has_a_case() -> None:

@@ -3,7 +3,8 @@
 In every row 执行率 = 全年执行数 ÷ 全年预算数; the total row's 得分 = min(执行率, 100%) × 分值;
 per column 年度资金总额 = 财政拨款 + 上年结转资金 + 其他资金. When a broken identity holds again
 once one amount is multiplied or divided by 10³, 10⁴ or 10⁸, the amount was typed in the wrong
-unit: that is reported once as a unit slip, not as the arithmetic errors it causes.
+unit: that is reported once as a unit slip, not as the arithmetic errors it causes. An
+indicator that restates the 执行率 (``预算执行率`` among the 三级指标) must agree with the block.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Iterator
 
-from jixiao.checks.precision import Span, contradicts, exact
+from jixiao.checks.precision import Span, contradicts, exact, printed
 from jixiao.checks.registry import Context, check
 from jixiao.checks.tables_common import (
     cell,
@@ -23,8 +24,9 @@ from jixiao.checks.tables_common import (
     table_name,
     text,
 )
+from jixiao.document import compact
 from jixiao.model import Evaluation, Finding, FundRow
-from jixiao.numbers import format_number
+from jixiao.numbers import format_number, parse_quantity
 
 SOURCE_LABEL = {
     "total": "年度资金总额",
@@ -207,6 +209,68 @@ def unit_slip(ctx: Context) -> Iterator[Finding]:
                 expected=fixed,
                 evidence=_evidence(f, (*AMOUNTS, "rate")),
             )
+
+
+# the indicator that restates the block's 执行率 (部门整体 sheets and some project forms)
+_EXECUTION_INDICATORS = frozenset(
+    {
+        "预算执行率",
+        "资金执行率",
+        "预算资金执行率",
+        "项目预算执行率",
+        "项目资金执行率",
+        "部门预算执行率",
+    }
+)
+
+
+@check(
+    "funds.indicator_rate",
+    "warning",
+    "指标中的预算执行率与同表资金执行率不符",
+    "自评表的指标中另列“预算执行率”（资金执行率）时，其实际完成值应与同表年度资金总额的执行率"
+    "（印出的，或按全年执行数÷全年预算数计算的）一致，按印刷精度比较。资金栏本身不自洽时"
+    "由 funds.rate_mismatch 报告，这里不再判断；指标也可能另有口径，故为疑似。",
+)
+def indicator_rate(ctx: Context) -> Iterator[Finding]:
+    for k, ev in enumerate(ctx.report.evaluations):
+        total, _ = _split_rows(ev)
+        reference = _block_rate(total) if total is not None else None
+        if reference is None:
+            continue
+        for ind in ev.indicators:
+            if compact(ind.name) not in _EXECUTION_INDICATORS:
+                continue
+            q = parse_quantity(ind.actual) if ind.actual else None
+            if q is None or q.unit != "%" or q.value is None or q.comparator or q.approx:
+                continue  # a bound, a range or words: not the rate itself
+            stated = printed(q.value, q.decimals)
+            if stated.meets(reference) or (reference.lo >= 100 and stated.hi >= 100):
+                continue  # agrees (a rate above 100% may be stated as met: 100%)
+            shown = text(total, "rate") if total.rate is not None else _fmt_pct(reference.mid, None)
+            how = "" if total.rate is not None else "（按全年执行数÷全年预算数）"
+            yield finding(
+                "funds.indicator_rate",
+                k,
+                ev,
+                f"{table_name(ev)}指标「{ind.name}」实际完成值印为{q.text.strip()}，"
+                f"而同表年度资金总额执行率{how}为{shown}",
+                loc=cell(ev, ind, "actual"),
+                reported=q.text.strip(),
+                expected=shown,
+                evidence=f"{ind.name}：{ind.actual}；{_evidence(total, (*AMOUNTS, 'rate'))}",
+                related=[cell(ev, total, "rate")],
+            )
+
+
+def _block_rate(total: FundRow) -> Span | None:
+    """The block's own 执行率 when it holds together: printed and agreeing with 执行数 ÷
+    预算数, or computed when not printed; None when the block contradicts itself."""
+    computed = _rate_of(total)
+    if total.rate is None:
+        return computed
+    shown = span(total, "rate")
+    return None if contradicts(shown, computed) else shown
 
 
 # --- identities of the funds block -----------------------------------------------------------
