@@ -14,7 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from jixiao.accounts.model import FinalAccounts
-from jixiao.document import Loc
+from jixiao.document import Loc, compact
 
 Kind = Literal["project_self", "department_self", "project_review", "expert_panel"]
 FundSource = Literal["total", "fiscal", "carryover", "other"]
@@ -132,14 +132,13 @@ class Figure(BaseModel):
 
 # the title of a sheet about the department as a whole (部门整体支出绩效自评表 …)
 _DEPARTMENT_TITLE = re.compile(r"部门整体|整体支出|(?:部门|单位)[（(]单位[)）]整体|单位整体")
-_SPACE = re.compile(r"\s+")
 
 
 def department_wide(ev: Evaluation) -> bool:
     """A self-evaluation table (with a 项目资金 block) whose title makes it the 部门整体 one
     (``部门整体支出绩效自评表``; not a project's, whatever the project is called): the same
     form as a project's, so read as one, but about the whole department."""
-    title = _SPACE.sub("", ev.title)
+    title = compact(ev.title)
     return (
         ev.kind == "project_self" and bool(_DEPARTMENT_TITLE.search(title)) and "项目" not in title
     )

@@ -38,6 +38,7 @@ from jixiao.accounts.figures import table_figure
 from jixiao.accounts.model import TABLE_TITLES, FinalAccounts, meaning_name
 from jixiao.checks.precision import Span, exact, printed
 from jixiao.checks.registry import Context, check
+from jixiao.checks.sheet_values import QUARTERLY, Value, plain_name, plain_value
 from jixiao.checks.tables_common import cell, digits_in, finding, table_name
 from jixiao.document import compact
 from jixiao.model import (
@@ -51,7 +52,7 @@ from jixiao.model import (
     Severity,
     department_wide,
 )
-from jixiao.numbers import MONEY_FACTORS, format_number, parse_quantity
+from jixiao.numbers import MONEY_FACTORS, format_number
 
 AMOUNT_CHECK = "consistency.dept_three_public_amount"
 RATE_CHECK = "consistency.dept_three_public_rate"
@@ -60,22 +61,14 @@ _FUNDS_RATE = "年度资金总额执行率"  # the rate of a sheet's 项目资�
 
 # -- names ---------------------------------------------------------------------------------------
 
-_QUOTES = re.compile(r"[“”\"'‘’「」『』〝〞]")
-_PARENS = re.compile(r"[（(][^（）()]*[)）]")  # ``（境）``, ``（%）``, ``（万元）``
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
 _YEARS = re.compile(r"(?:19|20)\d{2}年度?")
-
-
-def _plain_name(text: str | None) -> str:
-    """A name without white space, quotes or parenthesised remarks: ``“三公”经费 控制率（%）``
-    → ``三公经费控制率``."""
-    return _PARENS.sub("", _QUOTES.sub("", compact(text)))
 
 
 def _plain_label(f: Figure) -> str:
     """A 说明 figure's label as a name, without the years it names: ``2024年度部门预算执行率``
     → ``部门预算执行率`` (which year: :func:`_of_year`)."""
-    return _YEARS.sub("", _plain_name(f.label))
+    return _YEARS.sub("", plain_name(f.label))
 
 
 @dataclass(frozen=True)
@@ -119,7 +112,6 @@ _PART_OF_BUDGET = re.compile(
     r"项目|专项|经费|资金|工程|三公|基本支出|财政拨款|一般公共预算|政府性基金|国有资本|采购"
     r"|[0-9一二三四五六七八九十]+月|季度|半年|序时|进度"
 )
-_QUARTERLY = re.compile(r"季度|序时|月底|月末|半年")
 _LAST_YEAR = re.compile(r"上年|上一年|去年|同比|同期")
 _OTHER_MEANING = re.compile(r"上年|上一年|去年|同比|同期|变动|增长|下降|压减|节约")
 
@@ -130,12 +122,12 @@ _SCOPE_WORDS = re.compile(r"一般公共预算|政府性基金预算|国有资�
 
 
 def _amount_group(name: str) -> _Group | None:
-    plain = _plain_name(name)
+    plain = plain_name(name)
     return next((g for g, p in _AMOUNT_NAMES if p.fullmatch(plain)), None)
 
 
 def _rate_group(name: str) -> _Group | None:
-    plain = _plain_name(name)
+    plain = plain_name(name)
     return next((g for g, p in _RATE_NAMES if p.fullmatch(plain)), None)
 
 
@@ -158,48 +150,6 @@ def _sheets(report: Report) -> list[tuple[int, Evaluation]]:
     if any(not _same_unit(a, b) for a in names for b in names):
         return []  # sheets of several units, or of another unit than the report's
     return out
-
-
-@dataclass(frozen=True)
-class _Value:
-    """One plain value as a sheet prints it."""
-
-    value: float
-    decimals: int
-    unit: str  # 元 / 万元 / 亿元 / 千元 / %
-    text: str  # as printed
-
-    @property
-    def span(self) -> Span:
-        """Money in 元, rates in percent points."""
-        return printed(self.value, self.decimals).scale(MONEY_FACTORS.get(self.unit, 1.0))
-
-
-_NUMBER_WITH_UNIT = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?(?:亿元|千元|万元|元|万|%|％)?")
-# words an actual value may carry besides its number: 实际支出29.12万元, 共计80.89%
-_FILLER = re.compile(
-    r"(?:实际(?:完成|支出|发生)?|全年|年度|支出|决算数?|完成|共计?|合计|为|达到?|[:：])*"
-)
-
-
-def _plain_value(text: str | None, target: str | None, percent: bool) -> _Value | None:
-    """The one number of ``text`` (with its unit, or the target's when it prints none), when
-    nothing else is said: no comparator, range, approximation or second number."""
-    q = parse_quantity(text)
-    if q is None or q.value is None or q.comparator or q.approx or q.low is not None:
-        return None
-    unit = "万元" if q.unit == "万" else q.unit
-    if unit is None:  # a bare number: the unit of the target (``≤36万元``) when it has one
-        t = parse_quantity(target)
-        unit = None if t is None else "万元" if t.unit == "万" else t.unit
-        if percent and unit == "%" and q.value <= 1.5:
-            return None  # 0.81: a ratio or a percentage? unclear
-    if unit is None or (unit != "%" if percent else unit not in MONEY_FACTORS):
-        return None
-    rest = _NUMBER_WITH_UNIT.sub("", _QUOTES.sub("", compact(text)), count=1)
-    if not _FILLER.fullmatch(rest) or q.value < 0:
-        return None
-    return _Value(q.value, q.decimals, unit, compact(text))
 
 
 # -- the 决算 side -------------------------------------------------------------------------------
@@ -410,7 +360,7 @@ def _stated_rates(report: Report, group: _Group) -> list[_Source]:
 # -- findings --------------------------------------------------------------------------------
 
 
-def _one_digit_off(value: _Value, expected: Span) -> bool:
+def _one_digit_off(value: Value, expected: Span) -> bool:
     """The printed value misses by less than one unit of its last digit (a truncation)."""
     unit = 10.0**-value.decimals
     factor = MONEY_FACTORS.get(value.unit, 1.0)
@@ -418,7 +368,7 @@ def _one_digit_off(value: _Value, expected: Span) -> bool:
     return Span(wide.lo - unit, wide.hi + unit).scale(factor).meets(expected)
 
 
-def _severity(value: _Value, expected: list[Span]) -> Severity:
+def _severity(value: Value, expected: list[Span]) -> Severity:
     return "info" if any(_one_digit_off(value, e) for e in expected) else "warning"
 
 
@@ -426,7 +376,7 @@ def _listing(sources: list[_Source]) -> str:
     return "、".join(f"{s.where}为{s.shown}" for s in sources)
 
 
-def _evidence(name: str, value: _Value, sources: list[_Source]) -> str:
+def _evidence(name: str, value: Value, sources: list[_Source]) -> str:
     quotes = list(dict.fromkeys(s.quote for s in sources))
     shown = f"{name} {value.text}" if name == _FUNDS_RATE else f"{name} 实际完成值 {value.text}"
     return "；".join([f"自评表：{shown}", *quotes])
@@ -439,6 +389,34 @@ def _places(sources: list[_Source]) -> list[LocDict | None]:
         if s.loc and s.loc not in out:
             out.append(s.loc)
     return out
+
+
+def _disagreement(
+    check_id: str,
+    k: int,
+    ev: Evaluation,
+    name: str,
+    value: Value,
+    loc: LocDict | None,
+    sources: list[_Source],
+    expected: str,
+    hint: str = "",
+) -> Finding:
+    """The sheet's ``name`` (an indicator, or the funds block's rate) printed as ``value``
+    at ``loc`` where the 决算 ``sources`` say otherwise."""
+    what = name if name == _FUNDS_RATE else f"「{name}」实际完成值"
+    return finding(
+        check_id,
+        k,
+        ev,
+        f"{table_name(ev)}{what}印为{value.text}，而{_listing(sources)}，两者不符{hint}",
+        loc=loc,
+        reported=value.text,
+        expected=expected,
+        evidence=_evidence(name, value, sources),
+        related=_places(sources),
+        severity=_severity(value, [s.span for s in sources]),
+    )
 
 
 def _indicators(ctx: Context) -> Iterator[tuple[int, Evaluation, Indicator]]:
@@ -462,7 +440,7 @@ def three_public_amount(ctx: Context) -> Iterator[Finding]:
         group = _amount_group(ind.name)
         if group is None:
             continue
-        value = _plain_value(ind.actual, ind.target, percent=False)
+        value = plain_value(ind.actual, ind.target, percent=False)
         if value is None:
             continue
         sources = _amounts(ctx.report, group, "final")
@@ -475,19 +453,8 @@ def three_public_amount(ctx: Context) -> Iterator[Finding]:
             for f in (1e4, 1e-4)
         )  # read 10⁴ times larger or smaller it agrees: 元 for 万元 or the other way
         hint = "（疑为金额单位错误）" if slip else ""
-        yield finding(
-            AMOUNT_CHECK,
-            k,
-            ev,
-            f"{table_name(ev)}「{ind.name}」实际完成值印为{value.text}，而{_listing(sources)}，"
-            f"两者不符{hint}",
-            loc=cell(ev, ind, "actual"),
-            reported=value.text,
-            expected=expected.shown,
-            evidence=_evidence(ind.name, value, sources),
-            related=_places(sources),
-            severity=_severity(value, [s.span for s in sources]),
-        )
+        at = cell(ev, ind, "actual")
+        yield _disagreement(AMOUNT_CHECK, k, ev, ind.name, value, at, sources, expected.shown, hint)
 
 
 @check(
@@ -504,7 +471,7 @@ def three_public_rate(ctx: Context) -> Iterator[Finding]:
         group = _rate_group(ind.name)
         if group is None or _OTHER_MEANING.search(compact(ind.criteria) + compact(ind.target)):
             continue  # 本年 ÷ 上年, 压减 …: not 决算 ÷ 预算
-        value = _plain_value(ind.actual, ind.target, percent=True)
+        value = plain_value(ind.actual, ind.target, percent=True)
         if value is None:
             continue
         options = _rate_options(ctx.report, group)
@@ -517,19 +484,8 @@ def three_public_rate(ctx: Context) -> Iterator[Finding]:
             continue  # 100% − 决算 ÷ 预算: a 节约率 by another name, not a contradiction
         first = options[0]
         expected = f"{format_number(first.span.mid, value.decimals)}%"
-        yield finding(
-            RATE_CHECK,
-            k,
-            ev,
-            f"{table_name(ev)}「{ind.name}」实际完成值印为{value.text}，而{_listing(options)}，"
-            f"两者不符",
-            loc=cell(ev, ind, "actual"),
-            reported=value.text,
-            expected=expected,
-            evidence=_evidence(ind.name, value, options),
-            related=_places(options),
-            severity=_severity(value, spans),
-        )
+        at = cell(ev, ind, "actual")
+        yield _disagreement(RATE_CHECK, k, ev, ind.name, value, at, options, expected)
 
 
 def _rate_options(report: Report, group: _Group) -> list[_Source]:
@@ -579,35 +535,23 @@ def execution_rate(ctx: Context) -> Iterator[Finding]:
         for name, value, loc in _sheet_execution(ev):
             if any(value.span.meets(s) for s in spans):
                 continue
-            what = f"「{name}」实际完成值" if name != _FUNDS_RATE else name
-            yield finding(
-                EXECUTION_CHECK,
-                k,
-                ev,
-                f"{table_name(ev)}{what}印为{value.text}，而{_listing(stated)}，两者不符",
-                loc=loc,
-                reported=value.text,
-                expected=stated[0].shown,
-                evidence=_evidence(name, value, stated),
-                related=_places(stated),
-                severity=_severity(value, spans),
-            )
+            yield _disagreement(EXECUTION_CHECK, k, ev, name, value, loc, stated, stated[0].shown)
 
 
-def _sheet_execution(ev: Evaluation) -> Iterator[tuple[str, _Value, LocDict | None]]:
+def _sheet_execution(ev: Evaluation) -> Iterator[tuple[str, Value, LocDict | None]]:
     """The sheet's 预算执行率: its indicator, and the 年度资金总额 row of a sheet with funds."""
     for ind in ev.indicators:
-        if not _EXECUTION_NAME.fullmatch(_plain_name(ind.name)):
+        if not _EXECUTION_NAME.fullmatch(plain_name(ind.name)):
             continue
-        if _QUARTERLY.search(compact(ind.criteria) + compact(ind.target)):
+        if QUARTERLY.search(compact(ind.criteria) + compact(ind.target)):
             continue  # 一季度…序时进度: progress during the year, not the year's rate
-        value = _plain_value(ind.actual, ind.target, percent=True)
+        value = plain_value(ind.actual, ind.target, percent=True)
         if value is not None:
             yield ind.name, value, cell(ev, ind, "actual")
     row: FundRow | None = next((r for r in ev.funds if r.source == "total"), None)
     if row is not None and row.rate is not None:
         shown = compact(row.printed.get("rate")) or format_number(row.rate)
-        value = _Value(row.rate, digits_in(shown), "%", shown if "%" in shown else f"{shown}%")
+        value = Value(row.rate, digits_in(shown), "%", shown if "%" in shown else f"{shown}%")
         yield _FUNDS_RATE, value, cell(ev, row, "rate")
 
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Iterator
 
-from jixiao.checks.precision import Span, contradicts, exact, printed
+from jixiao.checks.precision import Span, contradicts, exact
 from jixiao.checks.registry import Context, check
+from jixiao.checks.sheet_values import QUARTERLY, plain_name, plain_value
 from jixiao.checks.tables_common import (
     cell,
     digits_in,
@@ -26,7 +27,7 @@ from jixiao.checks.tables_common import (
 )
 from jixiao.document import compact
 from jixiao.model import Evaluation, Finding, FundRow
-from jixiao.numbers import format_number, parse_quantity
+from jixiao.numbers import format_number
 
 SOURCE_LABEL = {
     "total": "年度资金总额",
@@ -239,12 +240,14 @@ def indicator_rate(ctx: Context) -> Iterator[Finding]:
         if reference is None:
             continue
         for ind in ev.indicators:
-            if compact(ind.name) not in _EXECUTION_INDICATORS:
+            if plain_name(ind.name) not in _EXECUTION_INDICATORS:
                 continue
-            q = parse_quantity(ind.actual) if ind.actual else None
-            if q is None or q.unit != "%" or q.value is None or q.comparator or q.approx:
+            if QUARTERLY.search(compact(ind.criteria) + compact(ind.target)):
+                continue  # progress during the year, not the year's rate
+            value = plain_value(ind.actual, ind.target, percent=True)
+            if value is None:
                 continue  # a bound, a range or words: not the rate itself
-            stated = printed(q.value, q.decimals)
+            stated = value.span
             if stated.meets(reference) or (reference.lo >= 100 and stated.hi >= 100):
                 continue  # agrees (a rate above 100% may be stated as met: 100%)
             shown = text(total, "rate") if total.rate is not None else _fmt_pct(reference.mid, None)
@@ -253,10 +256,10 @@ def indicator_rate(ctx: Context) -> Iterator[Finding]:
                 "funds.indicator_rate",
                 k,
                 ev,
-                f"{table_name(ev)}指标「{ind.name}」实际完成值印为{q.text.strip()}，"
+                f"{table_name(ev)}指标「{ind.name}」实际完成值印为{value.text}，"
                 f"而同表年度资金总额执行率{how}为{shown}",
                 loc=cell(ev, ind, "actual"),
-                reported=q.text.strip(),
+                reported=value.text,
                 expected=shown,
                 evidence=f"{ind.name}：{ind.actual}；{_evidence(total, (*AMOUNTS, 'rate'))}",
                 related=[cell(ev, total, "rate")],

@@ -84,6 +84,15 @@ def _contains(q: str, *columns: Any) -> list[Any]:
     return [column.ilike(pattern, escape="\\") for column in columns]
 
 
+def _active_filters(self: Any) -> dict[str, Any]:
+    """A filter's fields that are set (what a page's links and the cache key carry)."""
+    return {
+        f.name: getattr(self, f.name)
+        for f in fields(self)
+        if getattr(self, f.name) not in (None, "")
+    }
+
+
 @dataclass
 class DocFilter:
     """The filters of the documents list (and of the dashboard and the evaluations list)."""
@@ -96,12 +105,7 @@ class DocFilter:
     pending: bool | None = None  # has findings still open
     q: str | None = None
 
-    def active(self) -> dict[str, Any]:
-        return {
-            f.name: getattr(self, f.name)
-            for f in fields(self)
-            if getattr(self, f.name) not in (None, "")
-        }
+    active = _active_filters
 
 
 @dataclass
@@ -116,12 +120,7 @@ class FindingFilter:
     status: str | None = None
     q: str | None = None
 
-    def active(self) -> dict[str, Any]:
-        return {
-            f.name: getattr(self, f.name)
-            for f in fields(self)
-            if getattr(self, f.name) not in (None, "")
-        }
+    active = _active_filters
 
 
 def _problem(report_id: Any, severity: str | None = None) -> Any:
