@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint examples bench clean serve web-assets
+.PHONY: demo test lint examples bench clean serve web-assets fast test-fast bench-fast
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,8 +44,8 @@ test: $(STAMP) $(WEB_STAMP)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench examples
-	$(BIN)/ruff format --check src tests bench examples
+	$(BIN)/ruff check src tests bench examples setup.py
+	$(BIN)/ruff format --check src tests bench examples setup.py
 
 examples: $(STAMP)
 	$(BIN)/python examples/generate.py
@@ -53,5 +53,29 @@ examples: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/extract.py
 
+# The compiled build (setup.py: the hot modules through mypyc), the same source about 1.3x
+# faster, in its own environment: an editable install cannot hold compiled modules (a stale
+# extension would shadow later edits of its .py). Rebuilt whenever a source file changes.
+FAST := .venv-fast
+FAST_STAMP := $(FAST)/.installed
+$(FAST_STAMP): pyproject.toml setup.py $(shell find src/jixiao -name '*.py' -not -path '*/node_modules/*')
+	test -x $(FAST)/bin/python || $(PYTHON) -m venv $(FAST)
+	$(FAST)/bin/python -m pip install --quiet --upgrade pip 'setuptools>=68' wheel
+	$(FAST)/bin/python -m pip install --quiet '.[dev]'
+	JIXIAO_MYPYC=1 $(FAST)/bin/python -m pip install --quiet --no-build-isolation --no-deps --force-reinstall .
+	rm -rf build
+	touch $(FAST_STAMP)
+
+fast: $(FAST_STAMP)
+	@echo "compiled build ready: $(FAST)/bin/jixiao"
+
+# the whole suite again on the compiled build: mypyc enforces the annotations at run time
+test-fast: $(FAST_STAMP) $(WEB_STAMP)
+	$(FAST)/bin/python -m pytest -q
+
+bench-fast: $(FAST_STAMP)
+	$(FAST)/bin/python bench/extract.py
+	$(FAST)/bin/python bench/check.py
+
 clean:
-	rm -rf $(VENV) build *.egg-info src/*.egg-info $(FRONTEND)/node_modules
+	rm -rf $(VENV) $(FAST) build *.egg-info src/*.egg-info $(FRONTEND)/node_modules

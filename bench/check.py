@@ -23,6 +23,7 @@ from common import best_rate, copies_for, inputs, machine_line, profile_groups
 from jixiao import extract, read
 from jixiao.checks.registry import CHECKS, Context, load_families
 from jixiao.checks.runner import check_document
+from jixiao.gc_tuning import tune_gc
 from jixiao.scoring import score
 
 STAGES = ("read", "extract", "score", "checks")
@@ -84,6 +85,7 @@ def main() -> None:
         return
     print(f"{len(CHECKS)} checks registered")
     head = " ".join(f"{s + ' ms':>10}" for s in STAGES)
+    tune_gc()  # the collector set as the CLI sets it: the benchmark measures what users run
     print(machine_line())
     print(f"{'group':24} {'files':>5} {'docs/s':>9} {'median':>9} {head} {'findings':>9}")
     per_check: dict[str, float] = defaultdict(float)

@@ -40,7 +40,15 @@ def machine_line() -> str:
         for i in range(10_000_000):
             total += i
         best = min(best, time.perf_counter() - start)
-    return f"machine: reference loop (10M additions in CPython) {best:.2f} s"
+    return f"machine: reference loop (10M additions in CPython) {best:.2f} s\n{build_line()}"
+
+
+def build_line() -> str:
+    """Which jixiao is measured: pure Python or the compiled build (``make fast``)."""
+    import jixiao.numbers
+
+    compiled = not jixiao.numbers.__file__.endswith(".py")
+    return "build: " + ("compiled (mypyc, make fast)" if compiled else "pure Python")
 
 
 def best_rate(paths: list[Path], copies: int, run: Callable[[Path], object], rounds: int = 5):

@@ -22,6 +22,7 @@ from rich.console import Console
 
 from jixiao import __version__
 from jixiao.errors import JixiaoError
+from jixiao.gc_tuning import tune_gc
 from jixiao.model import Report
 from jixiao.pipeline import SUPPORTED_SUFFIXES, expand_paths, extract_file
 
@@ -558,6 +559,7 @@ def _main(
     ] = False,
 ) -> None:
     """jixiao（绩效）：读取、复核预算绩效评价报告。"""
+    tune_gc()  # every command here is batch work over documents
 
 
 def main() -> None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal
 from functools import lru_cache
@@ -236,13 +237,13 @@ _CN_KEEP_BEFORE = frozenset("第周初每星0123456789.")  # ordinals, weekdays,
 _CN_COMPARATOR_AFTER = ("以上", "以下", "以内", "之内", "左右", "上下")
 _MASK = "§"
 
-_cn2an_func = None
+_cn2an_func: Callable[[str, str], object] | None = None  # cn2an.cn2an, once imported
 
 
 def _cn2an(run: str) -> int | float | None:
     global _cn2an_func
     if _cn2an_func is None:
-        import cn2an  # imported lazily: ~0.2 s, and most documents never need it
+        import cn2an  # type: ignore[import-untyped]  # imported lazily: ~0.2 s, and most documents never need it
 
         _cn2an_func = cn2an.cn2an
     try:

@@ -194,7 +194,7 @@ def _read_total(
         # not aligned with the header (OCR, or a label spanning columns): numbers in order
         nums = [n for n in (parse_number(c.text) for c in row if c.value) if n is not None]
         if label and label.group(3):
-            nums = [out.total_weight, *nums] if nums else nums
+            nums = [float(label.group(3)), *nums] if nums else nums
         if len(nums) >= 2:
             out.total_weight, out.total_score = nums[0], nums[-1] if len(nums) == 2 else nums[1]
         elif len(nums) == 1:

@@ -429,7 +429,7 @@ def narrative_figures(doc: Document) -> list[Figure]:
 def _to_model(f: _F, para: _Para, locs: dict[int, dict]) -> Figure:
     loc = locs.get(f.para)
     if loc is None:
-        loc = locs[f.para] = loc_dict(para.loc)  # shared safely: pydantic copies it
+        loc = locs[f.para] = para.loc.to_dict()  # shared safely: pydantic copies it
     return Figure(
         label=f.label,
         value=f.value,

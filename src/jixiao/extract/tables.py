@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Literal
 
 from jixiao.document import Cell, Table
 from jixiao.extract.columns import (
@@ -82,7 +83,9 @@ def recognize(table: Table, grid_known: bool) -> TableEvaluation | None:
     if funds_at is None and header_at is None:
         return None
     cmap = _column_map(rows, header_at, grid_known) if header_at is not None else None
-    experts = _expert_columns(rows[header_at], cmap) if cmap is not None else {}
+    experts = (
+        _expert_columns(rows[header_at], cmap) if cmap is not None and header_at is not None else {}
+    )
     if funds_at is not None:
         kind = "project_self"
     elif experts:
@@ -93,7 +96,7 @@ def recognize(table: Table, grid_known: bool) -> TableEvaluation | None:
         return None
     values = [[c.value for c in row] for row in rows]
     ev = Evaluation(
-        kind="project_self" if kind == "review" else kind,
+        kind="expert_panel" if kind == "expert_panel" else "project_self",
         title="",
         loc=loc_dict(table.loc),
         uncertain=table.uncertain,
@@ -302,12 +305,12 @@ def _fund_source(row: list[Cell]) -> str | None:
     return None
 
 
-def _money_unit(rows: list[list[Cell]]) -> str | None:
+def _money_unit(rows: list[list[Cell]]) -> Literal["万元", "元"] | None:
     for row in rows:
         for cell in row:
             m = _MONEY_UNIT.search(compact(cell.text))
             if m:
-                return m.group(1) or m.group(2)
+                return "万元" if (m.group(1) or m.group(2)) == "万元" else "元"
     return None
 
 
@@ -323,6 +326,8 @@ def _read_goal(rows: list[list[Cell]], rows_keys: list[list[str]], ev: Evaluatio
         if goal_at is None or done_at is None:
             continue
         below = rows[r + 1]
+        goal: Cell | None
+        done: Cell | None
         if len(below) == len(row):
             goal, done = below[goal_at], below[done_at]
         else:

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from jixiao.errors import JixiaoError
+from jixiao.gc_tuning import tune_gc
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,6 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     mig = sub.add_parser("migrate", help="把数据库结构升级到最新")
     mig.add_argument("--db", default=None)
     args = parser.parse_args(argv)
+    tune_gc()
 
     from jixiao.pipeline import expand_paths
     from jixiao.store.engine import Database
