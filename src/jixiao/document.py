@@ -104,17 +104,67 @@ class Loc(NamedTuple):
 _LOC_INDEX = {name: k for k, name in enumerate(Loc._fields)}
 
 
-@dataclass(slots=True)
 class Cell:
-    text: str
-    row: int
-    col: int
-    loc: Loc
-    rowspan: int = 1
-    colspan: int = 1
-    covered: bool = False  # the continuation of a vertical merge: printed empty
-    uncertain: bool = False  # the reader had to guess (OCR repair)
-    _folded: tuple[str, str] | None = field(default=None, repr=False, compare=False)
+    """One physical cell. A plain class rather than a dataclass: readers make one per cell,
+    and the compiled build (setup.py) turns a plain ``__init__`` into native code, where a
+    dataclass keeps a generated, interpreted one (3,000 instructions a cell)."""
+
+    __slots__ = (
+        "_folded",
+        "col",
+        "colspan",
+        "covered",
+        "loc",
+        "row",
+        "rowspan",
+        "text",
+        "uncertain",
+    )
+
+    def __init__(
+        self,
+        text: str,
+        row: int,
+        col: int,
+        loc: Loc,
+        rowspan: int = 1,
+        colspan: int = 1,
+        covered: bool = False,  # the continuation of a vertical merge: printed empty
+        uncertain: bool = False,  # the reader had to guess (OCR repair)
+    ) -> None:
+        self.text = text
+        self.row = row
+        self.col = col
+        self.loc = loc
+        self.rowspan = rowspan
+        self.colspan = colspan
+        self.covered = covered
+        self.uncertain = uncertain
+        self._folded: tuple[str, str] | None = None  # (text, its value), see value
+
+    def _key(self) -> tuple:
+        return (
+            self.text,
+            self.row,
+            self.col,
+            self.loc,
+            self.rowspan,
+            self.colspan,
+            self.covered,
+            self.uncertain,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Cell) and self._key() == other._key()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value
+
+    def __repr__(self) -> str:
+        return (
+            f"Cell(text={self.text!r}, row={self.row}, col={self.col}, loc={self.loc!r}, "
+            f"rowspan={self.rowspan}, colspan={self.colspan}, covered={self.covered}, "
+            f"uncertain={self.uncertain})"
+        )
 
     @property
     def value(self) -> str:
