@@ -16,6 +16,9 @@ from jixiao.synth import random_report
 from jixiao.synth.writers import write_txt
 
 CHECKS = [AMOUNT_CHECK, RATE_CHECK, EXECUTION_CHECK]
+# the 说明's sentences the statement tests start from
+EXECUTION_LINE = "2024年度全年预算数58000.00万元，实际支出56930.44万元，预算执行率98.16%。"
+THREE_PUBLIC_LINE = "2024年度“三公”经费预算数为36.00万元，决算数为29.12万元，完成预算的80.89%。"
 
 # -- a 部门决算 (tables and 说明) with a 部门整体 sheet added -------------------------------------
 #
@@ -308,8 +311,7 @@ def test_the_funds_block_rate_is_compared_too(tmp_path):
     ],
 )
 def test_execution_rates_of_something_else_are_not_compared(tmp_path, sentence):
-    line = "2024年度全年预算数58000.00万元，实际支出56930.44万元，预算执行率98.16%。"
-    path = _report(tmp_path, (line, sentence))
+    path = _report(tmp_path, (EXECUTION_LINE, sentence))
     assert check_document(path, only=CHECKS).findings == []
 
 
@@ -322,8 +324,7 @@ def test_execution_rates_of_something_else_are_not_compared(tmp_path, sentence):
     ],
 )
 def test_the_departments_execution_rate_is_read_from_the_statement(tmp_path, sentence):
-    line = "2024年度全年预算数58000.00万元，实际支出56930.44万元，预算执行率98.16%。"
-    path = _report(tmp_path, (line, sentence))
+    path = _report(tmp_path, (EXECUTION_LINE, sentence))
     found = check_document(path, only=CHECKS).findings
     assert [f.check for f in found] == [EXECUTION_CHECK, EXECUTION_CHECK]  # indicator, funds
     assert all("说明中的预算执行率为96.50%" in f.message for f in found)
@@ -355,13 +356,12 @@ def test_a_quarterly_execution_indicator_is_not_compared(accounts_report, statem
     ],
 )
 def test_bounds_estimates_and_other_years_are_not_the_accounts(tmp_path, sentence):
-    old = "2024年度“三公”经费预算数为36.00万元，决算数为29.12万元，完成预算的80.89%。"
-    path = _report(tmp_path, (old, sentence))
+    path = _report(tmp_path, (THREE_PUBLIC_LINE, sentence))
     assert check_document(path, only=CHECKS).findings == []
 
 
 def test_last_years_three_public_costs_are_not_this_years(tmp_path):
-    old = "2024年度“三公”经费预算数为36.00万元，决算数为29.12万元，完成预算的80.89%。"
+    old = THREE_PUBLIC_LINE
     new = "2023年度“三公”经费预算数为40.00万元，决算数为35.00万元，完成预算的87.50%。"
     path = _report(tmp_path, (old, new))
     assert check_document(path, only=CHECKS).findings == []

@@ -31,7 +31,7 @@ The check ids are in the ``consistency`` family (loaded through ``registry.CHECK
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from jixiao.accounts.figures import table_figure
@@ -419,11 +419,18 @@ def _disagreement(
     )
 
 
-def _indicators(ctx: Context) -> Iterator[tuple[int, Evaluation, Indicator]]:
+def _three_public_values(
+    ctx: Context, group_of: Callable[[str], _Group | None], percent: bool
+) -> Iterator[tuple[int, Evaluation, Indicator, _Group, Value]]:
+    """The sheets' indicators that ``group_of`` names a “三公” group, with a plain value."""
     for k, ev in _sheets(ctx.report):
         for ind in ev.indicators:
-            if ind.actual:
-                yield k, ev, ind
+            group = group_of(ind.name) if ind.actual else None
+            if group is None:
+                continue
+            value = plain_value(ind.actual, ind.target, percent=percent)
+            if value is not None:
+                yield k, ev, ind, group, value
 
 
 @check(
@@ -436,13 +443,7 @@ def _indicators(ctx: Context) -> Iterator[tuple[int, Evaluation, Indicator]]:
     "自评表口径可能与财政拨款口径不同，故为疑似。",
 )
 def three_public_amount(ctx: Context) -> Iterator[Finding]:
-    for k, ev, ind in _indicators(ctx):
-        group = _amount_group(ind.name)
-        if group is None:
-            continue
-        value = plain_value(ind.actual, ind.target, percent=False)
-        if value is None:
-            continue
+    for k, ev, ind, group, value in _three_public_values(ctx, _amount_group, percent=False):
         sources = _amounts(ctx.report, group, "final")
         if not sources or not _agree(sources) or any(value.span.meets(s.span) for s in sources):
             continue
@@ -467,13 +468,9 @@ def three_public_amount(ctx: Context) -> Iterator[Finding]:
     "印出的值若恰为100%减去该比例（节约率口径），视为口径不同，不报。",
 )
 def three_public_rate(ctx: Context) -> Iterator[Finding]:
-    for k, ev, ind in _indicators(ctx):
-        group = _rate_group(ind.name)
-        if group is None or _OTHER_MEANING.search(compact(ind.criteria) + compact(ind.target)):
+    for k, ev, ind, group, value in _three_public_values(ctx, _rate_group, percent=True):
+        if _OTHER_MEANING.search(compact(ind.criteria) + compact(ind.target)):
             continue  # 本年 ÷ 上年, 压减 …: not 决算 ÷ 预算
-        value = plain_value(ind.actual, ind.target, percent=True)
-        if value is None:
-            continue
         options = _rate_options(ctx.report, group)
         if not options:
             continue

@@ -82,10 +82,11 @@ def recognize(table: Table, grid_known: bool) -> TableEvaluation | None:
     header_at = _find_indicator_header(rows, keys)
     if funds_at is None and header_at is None:
         return None
-    cmap = _column_map(rows, header_at, grid_known) if header_at is not None else None
-    experts = (
-        _expert_columns(rows[header_at], cmap) if cmap is not None and header_at is not None else {}
-    )
+    cmap: ColumnMap | None = None
+    experts: dict[int, str] = {}
+    if header_at is not None:
+        cmap = _column_map(rows, header_at, grid_known)
+        experts = _expert_columns(rows[header_at], cmap)
     if funds_at is not None:
         kind = "project_self"
     elif experts:
